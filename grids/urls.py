@@ -1,0 +1,22 @@
+from django.urls import path
+
+from grids import import_views, views
+
+app_name = "grids"
+
+urlpatterns = [
+    path("tree/", views.tree, name="tree"),
+    path("tree/<str:code>/", views.tree, name="tree_node"),
+    path("organizations/new/", views.organization_create, name="organization_create"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/export.xlsx", import_views.member_export, name="member_export"),
+    path("members/new/", views.member_create, name="member_create"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/import/", import_views.member_import, name="member_import"),
+    path("members/import/template.xlsx", import_views.import_template, name="import_template"),
+    path("members/import/<int:pk>/", import_views.import_job, name="import_job"),
+    path("members/import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+]

@@ -1,0 +1,160 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
+
+from portal.privacy import mask_mobile, mask_name
+from portal.scoping import ScopedQuerySet, ScopeSpec
+from portal.validators import validate_mobile
+
+
+class User(AbstractUser):
+    real_name = models.CharField(_("真实姓名"), max_length=50, blank=True)
+    mobile = models.CharField(
+        _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.real_name) if self.real_name else self.username
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile or "")
+
+
+class Role(models.TextChoices):
+    CITY_STAFF = "city_staff", _("市委组织部")
+    DISTRICT_STAFF = "district_staff", _("区县(市)工作人员")
+    STREET_STAFF = "street_staff", _("街道/乡镇工作人员")
+    COMMUNITY_STAFF = "community_staff", _("社区/村工作人员")
+    BRANCH_SECRETARY = "branch_secretary", _("支部书记")
+    VOLUNTEER = "volunteer", _("志愿者")
+    PARTNER = "partner", _("合作系统")
+
+
+# The region level each staff role is placed at.
+STAFF_ROLE_LEVEL = {
+    Role.CITY_STAFF: "city",
+    Role.DISTRICT_STAFF: "district",
+    Role.STREET_STAFF: "street",
+    Role.COMMUNITY_STAFF: "community",
+}
+
+
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    pass
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("用户")
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "grids.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("区域")
+    )
+    organization = models.ForeignKey(
+        "grids.PartyOrganization", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("党组织")
+    )
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("授权人")
+    )
+    created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+    scope = ScopeSpec(region="region__path", organization="organization__path")
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "organization"], name="unique_role_assignment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.place}"
+
+    @property
+    def place(self) -> object:
+        return self.organization or self.region or "—"
+
+    def clean(self) -> None:
+        level = STAFF_ROLE_LEVEL.get(self.role)
+        if level:
+            if self.region is None or self.region.level != level:
+                raise ValidationError({"region": _("该角色须对应一个“%(level)s”级区域。") % {"level": level}})
+            self.organization = None
+        elif self.role == Role.BRANCH_SECRETARY:
+            if self.organization is None:
+                raise ValidationError({"organization": _("支部书记须对应一个党组织。")})
+            self.region = self.organization.region
+        elif self.role in (Role.VOLUNTEER, Role.PARTNER) and self.region is None:
+            raise ValidationError({"region": _("请选择所属区域。")})
+
+
+class ApiScope(models.TextChoices):
+    READ = "read", _("读取参考数据与统计")
+    WISHES_WRITE = "wishes:write", _("提交微心愿")
+    SERVICE_WRITE = "service:write", _("提交服务时长")
+    ACTIVITIES_WRITE = "activities:write", _("提交活动记录")
+
+
+def default_scopes() -> list[str]:
+    return [ApiScope.READ.value]
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A partner system's key: hashed at rest (only the prefix is readable), revocable, scoped."""
+
+    partner = models.CharField(_("合作单位"), max_length=100)
+    scopes = models.JSONField(_("权限范围"), default=default_scopes)
+    region = models.ForeignKey(
+        "grids.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("可见区域")
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("创建人")
+    )
+
+    objects = APIKeyManager()
+    scope = ScopeSpec(region="region__path")
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("合作系统 API 密钥")
+        verbose_name_plural = _("合作系统 API 密钥")
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = set(self.scopes or []) - set(ApiScope.values)
+        if unknown or not isinstance(self.scopes, list):
+            raise ValidationError({"scopes": _("未知的权限范围：%(s)s") % {"s": ", ".join(sorted(unknown))}})
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
+
+    principal = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="unique_idempotency_key")]

@@ -1,0 +1,172 @@
+"""Region scoping: the one place that answers what a user (or partner key) may see and change.
+
+Every scoped model declares a ``ScopeSpec`` naming the lookups to its region's and its
+organization's materialized paths. A grant covers a subtree: an object is in scope when its
+path starts with the grant's path. Filtering is a single ``WHERE path LIKE 'prefix%'`` per grant
+(indexed), so the number of queries never depends on the depth or size of the tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+    EXPORT = "export"
+    REVIEW = "review"
+    MANAGE_ROLES = "manage_roles"
+
+
+STAFF_ACTIONS = frozenset(Action)
+SECRETARY_ACTIONS = frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT})
+
+# Which actions each role grants over its place. Volunteers and partners act on their own
+# records (wishes, hours) through their own services; they get no staff scope here.
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    "city_staff": STAFF_ACTIONS,
+    "district_staff": STAFF_ACTIONS,
+    "street_staff": STAFF_ACTIONS,
+    "community_staff": STAFF_ACTIONS,
+    "branch_secretary": SECRETARY_ACTIONS,
+    "volunteer": frozenset(),
+    "partner": frozenset({Action.VIEW}),
+}
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    """Lookups from a model to the materialized paths that place it."""
+
+    region: str | None = None
+    organization: str | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    actions: frozenset[str]
+    region_path: str | None = None
+    org_path: str | None = None
+    everything: bool = False
+
+
+@dataclass
+class Principal:
+    """A non-user actor (a partner API key) with explicit grants."""
+
+    grants: list[Grant] = field(default_factory=list)
+    is_authenticated: bool = True
+    is_superuser: bool = False
+
+
+Actor = Any  # User | AnonymousUser | Principal
+
+
+def grants_for(actor: Actor) -> list[Grant]:
+    """The actor's grants, computed once per actor object (one query for a user)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return []
+    if isinstance(actor, Principal):
+        return actor.grants
+    cached = getattr(actor, "_scope_grants", None)
+    if cached is None:
+        cached = _user_grants(actor)
+        actor._scope_grants = cached
+    return cached
+
+
+def _user_grants(user: Any) -> list[Grant]:
+    if user.is_superuser:
+        return [Grant(actions=frozenset(Action), everything=True)]
+    grants = []
+    for a in user.assignments.select_related("region", "organization"):
+        actions = ROLE_ACTIONS.get(a.role, frozenset())
+        if not actions:
+            continue
+        if a.organization_id:
+            grants.append(Grant(actions, org_path=a.organization.path))
+        elif a.region_id:
+            grants.append(Grant(actions, region_path=a.region.path))
+    return grants
+
+
+def forget_grants(actor: Actor) -> None:
+    if hasattr(actor, "_scope_grants"):
+        del actor._scope_grants
+
+
+def has_any(actor: Actor, action: str) -> bool:
+    return any(action in g.actions for g in grants_for(actor))
+
+
+def _spec(model: type[models.Model]) -> ScopeSpec:
+    spec = getattr(model, "scope", None)
+    if not isinstance(spec, ScopeSpec):
+        raise TypeError(f"{model.__name__} declares no ScopeSpec: it cannot be scoped")
+    return spec
+
+
+def _grant_q(grant: Grant, spec: ScopeSpec, strict: bool) -> Q | None:
+    for path, lookup in ((grant.region_path, spec.region), (grant.org_path, spec.organization)):
+        if path and lookup:
+            q = Q(**{f"{lookup}__startswith": path})
+            return q & ~Q(**{lookup: path}) if strict else q
+    return None
+
+
+def scope(actor: Actor, queryset: models.QuerySet, action: str = Action.VIEW, *, strict: bool = False):
+    """Filter ``queryset`` to the objects ``actor`` may perform ``action`` on.
+
+    ``strict`` limits each grant to what lies strictly below its own node (reviewers must
+    stand above what they review).
+    """
+    spec = _spec(queryset.model)
+    combined: Q | None = None
+    for grant in grants_for(actor):
+        if action not in grant.actions:
+            continue
+        if grant.everything:
+            return queryset
+        q = _grant_q(grant, spec, strict)
+        if q is not None:
+            combined = q if combined is None else combined | q
+    return queryset.none() if combined is None else queryset.filter(combined)
+
+
+def _resolve(obj: Any, lookup: str | None) -> str | None:
+    if lookup is None:
+        return None
+    for part in lookup.split("__"):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def can(actor: Actor, action: str, obj: models.Model, *, strict: bool = False) -> bool:
+    """May ``actor`` perform ``action`` on ``obj``? Decided in Python from the object's paths."""
+    spec = _spec(type(obj))
+    region_path, org_path = _resolve(obj, spec.region), _resolve(obj, spec.organization)
+    for grant in grants_for(actor):
+        if action not in grant.actions:
+            continue
+        if grant.everything:
+            return True
+        for mine, theirs in ((grant.region_path, region_path), (grant.org_path, org_path)):
+            if mine and theirs and theirs.startswith(mine) and not (strict and theirs == mine):
+                return True
+    return False
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, actor: Actor | AnonymousUser, action: str = Action.VIEW, *, strict: bool = False):
+        return scope(actor, self, action, strict=strict)

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import services
+from portal.errors import DomainError
+from portal.forms import LoginForm, RoleAssignmentForm
+from portal.models import RoleAssignment
+from portal.scoping import Action, has_any
+from portal.selectors import home_figures
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"figures": home_figures()})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def role_list(request: HttpRequest) -> HttpResponse:
+    if not has_any(request.user, Action.MANAGE_ROLES):
+        raise PermissionDenied
+    assignments = (
+        RoleAssignment.objects.visible_to(request.user, Action.MANAGE_ROLES)
+        .select_related("user", "region", "organization", "granted_by")
+        .order_by("region__path", "role", "user__username")
+    )
+    return render(request, "portal/role_list.html", {"assignments": assignments[:500]})
+
+
+@login_required
+def role_create(request: HttpRequest) -> HttpResponse:
+    if not has_any(request.user, Action.MANAGE_ROLES):
+        raise PermissionDenied
+    form = RoleAssignmentForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_assign(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已授权。"))
+            return redirect("role_list")
+    return render(request, "portal/role_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(
+        RoleAssignment.objects.visible_to(request.user, Action.MANAGE_ROLES), pk=pk
+    )
+    try:
+        services.role_revoke(actor=request.user, assignment=assignment)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已撤销授权。"))
+    return redirect("role_list")
