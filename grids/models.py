@@ -59,6 +59,11 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # The path is the node's identity in every scope check; it must follow the parent.
+        self.path = self.build_path(self.parent, self.code)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def build_path(parent: "Region | None", code: str) -> str:
         return f"{parent.path if parent else ''}{code}/"
@@ -81,11 +86,6 @@ class Region(models.Model):
             raise ValidationError({"code": _("区划代码应为%(n)d位数字。") % {"n": CODE_LENGTH[self.level]}})
         if self.parent and not self.code.startswith(self.parent.code[: CODE_LENGTH[self.parent.level]]):
             raise ValidationError({"code": _("区划代码须以上级代码开头。")})
-
-    def save(self, *args, **kwargs) -> None:
-        # The path is the node's identity in every scope check; it must follow the parent.
-        self.path = self.build_path(self.parent, self.code)
-        super().save(*args, **kwargs)
 
 
 class OrgKind(models.TextChoices):
@@ -271,6 +271,9 @@ class MemberImportJob(models.Model):
         verbose_name = _("党员导入")
         verbose_name_plural = _("党员导入")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
     @property
     def percent(self) -> int:

@@ -158,3 +158,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["principal", "key"], name="unique_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"
