@@ -15,6 +15,11 @@ from portal.scoping import Action, has_any
 from portal.selectors import home_figures
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for the load balancer, and the benchmarks' ceiling (no database query)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"figures": home_figures()})
 
