@@ -15,6 +15,7 @@ urlpatterns = [
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("grids/", include("grids.urls")),
+    path("brands/", include("brands.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]
