@@ -96,10 +96,13 @@ class RoleAssignment(models.Model):
         return self.organization or self.region or "—"
 
     def clean(self) -> None:
+        from grids.models import RegionLevel
+
         level = STAFF_ROLE_LEVEL.get(self.role)
         if level:
             if self.region is None or self.region.level != level:
-                raise ValidationError({"region": _("该角色须对应一个“%(level)s”级区域。") % {"level": level}})
+                label = RegionLevel(level).label
+                raise ValidationError({"region": _("该角色须对应一个“%(level)s”级区域。") % {"level": label}})
             self.organization = None
         elif self.role == Role.BRANCH_SECRETARY:
             if self.organization is None:

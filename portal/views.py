@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -51,6 +51,8 @@ def role_create(request: HttpRequest) -> HttpResponse:
             services.role_assign(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("已授权。"))
             return redirect("role_list")

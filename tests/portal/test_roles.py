@@ -1,0 +1,87 @@
+import pytest
+
+from portal.models import Role, RoleAssignment
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def newcomer(db):
+    return UserFactory(username="newcomer")
+
+
+def test_district_staff_grants_a_street_role_in_their_district(world, client, newcomer):
+    client.force_login(world.haishu_staff)
+    response = client.post(
+        "/roles/new/", {"user": "newcomer", "role": Role.STREET_STAFF, "region": world.haishu_street.pk}
+    )
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.get(user=newcomer)
+    assert assignment.region == world.haishu_street
+    assert assignment.granted_by == world.haishu_staff
+
+
+def test_it_refuses_a_place_in_another_district(world, client, newcomer):
+    client.force_login(world.haishu_staff)
+    response = client.post(
+        "/roles/new/", {"user": "newcomer", "role": Role.STREET_STAFF, "region": world.jiangbei_street.pk}
+    )
+    assert response.status_code == 200
+    assert "region" in response.context["form"].errors
+    assert not RoleAssignment.objects.filter(user=newcomer).exists()
+
+
+def test_it_refuses_a_staff_role_at_the_grantors_own_level(world, client, newcomer):
+    client.force_login(world.haishu_staff)
+    response = client.post(
+        "/roles/new/", {"user": "newcomer", "role": Role.DISTRICT_STAFF, "region": world.haishu.pk}
+    )
+    assert "只能为本级以下" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=newcomer).exists()
+
+
+def test_it_refuses_a_role_at_the_wrong_level(world, client, newcomer):
+    client.force_login(world.haishu_staff)
+    response = client.post(
+        "/roles/new/", {"user": "newcomer", "role": Role.STREET_STAFF, "region": world.haishu_community.pk}
+    )
+    assert response.status_code == 200
+    assert not RoleAssignment.objects.filter(user=newcomer).exists()
+
+
+def test_a_branch_secretary_is_granted_for_an_organization(world, client, newcomer):
+    client.force_login(world.haishu_street_staff)
+    response = client.post(
+        "/roles/new/",
+        {"user": "newcomer", "role": Role.BRANCH_SECRETARY, "organization": world.haishu_branch.pk},
+    )
+    assert response.status_code == 302
+    assert RoleAssignment.objects.get(user=newcomer).organization == world.haishu_branch
+
+
+def test_the_list_hides_other_districts(world, client):
+    client.force_login(world.haishu_staff)
+    response = client.get("/roles/")
+    users = {a.user.username for a in response.context["assignments"]}
+    assert "haishu-sec" in users
+    assert "jiangbei-sec" not in users and "jiangbei" not in users
+
+
+def test_it_cannot_revoke_another_districts_assignment(world, client):
+    client.force_login(world.haishu_staff)
+    target = RoleAssignment.objects.get(user=world.jiangbei_secretary)
+    assert client.post(f"/roles/{target.pk}/revoke/").status_code == 404
+    assert RoleAssignment.objects.filter(pk=target.pk).exists()
+
+
+def test_it_revokes_in_scope(world, client):
+    client.force_login(world.haishu_staff)
+    target = RoleAssignment.objects.get(user=world.haishu_secretary)
+    assert client.post(f"/roles/{target.pk}/revoke/").status_code == 302
+    assert not RoleAssignment.objects.filter(pk=target.pk).exists()
+
+
+@pytest.mark.parametrize("username", ["haishu-sec", "volunteer"])
+def test_roles_pages_are_for_staff_only(world, client, username):
+    client.force_login(world.__dict__[{"haishu-sec": "haishu_secretary", "volunteer": "volunteer"}[username]])
+    assert client.get("/roles/").status_code == 403
+    assert client.get("/roles/new/").status_code == 403
