@@ -1,0 +1,323 @@
+"""Scoped reads behind the organization tree, organization and member pages.
+
+Every function takes the actor and filters through ``portal.scoping``; none walks the region or
+organization tree in Python, so each page runs the same number of queries whatever the city's size.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from grids.models import (
+    CODE_LENGTH,
+    LEVEL_ORDER,
+    MemberStatus,
+    PartyMember,
+    PartyOrganization,
+    Region,
+    RegionLevel,
+)
+from grids.services import MEMBER_FIELDS
+from portal.privacy import mask_mobile
+from portal.scoping import Action, Actor, Grant, can, grants_for
+
+
+@dataclass
+class RegionCounts:
+    """A region with the organizations and party members in its subtree."""
+
+    region: Region
+    organizations: int = 0
+    members: int = 0
+
+
+@dataclass
+class TreeNode:
+    region: Region
+    # Ancestors from the top, each with whether the actor may open it.
+    ancestors: list[tuple[Region, bool]]
+    children: list[RegionCounts]
+    # Organizations placed at this node itself, each annotated with ``member_count``.
+    organizations: list[PartyOrganization]
+    total: RegionCounts
+    child_level_label: str = ""
+
+
+@dataclass
+class TreeRoots:
+    """Where a user's tree starts: the top regions of their grants, and organizations granted alone."""
+
+    regions: list[RegionCounts] = field(default_factory=list)
+    organizations: list[PartyOrganization] = field(default_factory=list)
+
+    @property
+    def single_region(self) -> Region | None:
+        if len(self.regions) == 1 and not self.organizations:
+            return self.regions[0].region
+        return None
+
+
+def child_level(level: str) -> str | None:
+    index = LEVEL_ORDER.index(level)
+    return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
+
+
+def visible_region(actor: Actor, code: str) -> Region | None:
+    return Region.objects.visible_to(actor).filter(code=code).first()
+
+
+def _counts_by_prefix(queryset: QuerySet, path_lookup: str, node: Region, prefix_length: int) -> dict:
+    """Rows under ``node`` grouped by the first ``prefix_length`` characters of their region path.
+
+    Codes have a fixed length per level, so that prefix is exactly the path of the child region
+    holding the row (or the node's own path for rows placed at the node): one GROUP BY counts
+    every child at once.
+    """
+    rows = (
+        queryset.filter(**{f"{path_lookup}__startswith": node.path})
+        .annotate(prefix=Substr(path_lookup, 1, prefix_length))
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["prefix"]: row["n"] for row in rows}
+
+
+def tree_node(actor: Actor, node: Region) -> TreeNode:
+    level = child_level(node.level)
+    prefix_length = len(node.path) + (CODE_LENGTH[level] + 1 if level else 0)
+    organizations = _counts_by_prefix(
+        PartyOrganization.objects.visible_to(actor), "region__path", node, prefix_length
+    )
+    members = _counts_by_prefix(PartyMember.objects.visible_to(actor), "region__path", node, prefix_length)
+    children = [
+        RegionCounts(child, organizations.get(child.path, 0), members.get(child.path, 0))
+        for child in Region.objects.filter(parent=node).order_by("code")
+    ]
+    ancestors = [
+        (region, can(actor, Action.VIEW, region))  # no query: grants are cached on the actor
+        for region in Region.objects.filter(code__in=node.ancestor_codes()).order_by("path")
+    ]
+    here = list(
+        PartyOrganization.objects.visible_to(actor)
+        .filter(region=node)
+        .select_related("secretary")
+        .annotate(member_count=Count("members"))
+        .order_by("path")
+    )
+    total = RegionCounts(node, sum(organizations.values()), sum(members.values()))
+    label = RegionLevel(level).label if level else ""
+    return TreeNode(node, ancestors, children, here, total, label)
+
+
+def _top_paths(paths: set[str]) -> list[str]:
+    """The paths not lying inside another one: a grant for a district and one of its streets start at the district."""
+    return sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+
+
+def _subtree_counts(queryset: QuerySet, lookup: str, paths: list[str]) -> list[int]:
+    # One conditional aggregate for all roots: a user holds a handful of grants, not thousands.
+    if not paths:
+        return []
+    within = Q()
+    for path in paths:
+        within |= Q(**{f"{lookup}__startswith": path})
+    aggregates = {
+        f"n{i}": Count("pk", filter=Q(**{f"{lookup}__startswith": path})) for i, path in enumerate(paths)
+    }
+    result = queryset.filter(within).aggregate(**aggregates)
+    return [result[f"n{i}"] for i in range(len(paths))]
+
+
+def _granted_organizations(grants: list[Grant], regions: list[Region]) -> list[PartyOrganization]:
+    """Organizations granted on their own (a branch secretary's), unless a granted region holds them."""
+    org_paths = _top_paths({g.org_path for g in grants if g.org_path})
+    if not org_paths:
+        return []
+    organizations = PartyOrganization.objects.filter(path__in=org_paths).select_related("region")
+    return [o for o in organizations if not any(o.region.path.startswith(r.path) for r in regions)]
+
+
+def tree_roots(actor: Actor) -> TreeRoots:
+    grants = [g for g in grants_for(actor) if Action.VIEW in g.actions]
+    if any(g.everything for g in grants):
+        regions = list(Region.objects.filter(parent=None).order_by("path"))
+    else:
+        top = _top_paths({g.region_path for g in grants if g.region_path})
+        regions = list(Region.objects.filter(path__in=top).order_by("path"))
+    organizations = _granted_organizations(grants, regions)
+    if len(regions) == 1 and not organizations:
+        return TreeRoots(regions=[RegionCounts(regions[0])])  # the page shows that node, with its own counts
+    paths = [r.path for r in regions]
+    org_counts = _subtree_counts(PartyOrganization.objects.visible_to(actor), "region__path", paths)
+    member_counts = _subtree_counts(PartyMember.objects.visible_to(actor), "region__path", paths)
+    roots = TreeRoots(
+        regions=[RegionCounts(r, o, m) for r, o, m in zip(regions, org_counts, member_counts, strict=True)]
+    )
+    if organizations:
+        counts = _subtree_counts(
+            PartyMember.objects.visible_to(actor), "organization__path", [o.path for o in organizations]
+        )
+        for org, count in zip(organizations, counts, strict=True):
+            org.member_count = count
+        roots.organizations = organizations
+    return roots
+
+
+# Organizations ---------------------------------------------------------------------------------
+
+
+def organizations_visible(actor: Actor, action: str = Action.VIEW) -> QuerySet:
+    return PartyOrganization.objects.visible_to(actor, action)
+
+
+def organization_for_page(actor: Actor, pk: int) -> PartyOrganization | None:
+    return (
+        organizations_visible(actor)
+        .select_related("region", "parent__region", "secretary")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def can_edit_organization(actor: Actor, organization: PartyOrganization) -> bool:
+    """Mirrors organization_update: change rights on the organization and on where it is placed."""
+    placement = organization.parent or organization.region
+    return can(actor, Action.CHANGE, organization) and can(actor, Action.CHANGE, placement)
+
+
+def organization_children(actor: Actor, organization: PartyOrganization) -> list[PartyOrganization]:
+    return list(
+        organizations_visible(actor)
+        .filter(parent=organization)
+        .select_related("region")
+        .annotate(member_count=Count("members"))
+        .order_by("name")
+    )
+
+
+def organization_member_figures(actor: Actor, organization: PartyOrganization) -> dict[str, int]:
+    """Direct members by category, and everyone in the organization's subtree, in one query."""
+    direct = Q(organization=organization)
+    return (
+        PartyMember.objects.visible_to(actor)
+        .filter(organization__path__startswith=organization.path)
+        .aggregate(
+            subtree=Count("pk"),
+            direct=Count("pk", filter=direct),
+            full=Count("pk", filter=direct & Q(status=MemberStatus.FULL)),
+            probationary=Count("pk", filter=direct & Q(status=MemberStatus.PROBATIONARY)),
+            central=Count("pk", filter=direct & Q(is_central_household=True)),
+            in_service=Count("pk", filter=direct & Q(is_in_service=True)),
+            mobile=Count("pk", filter=direct & Q(is_mobile_member=True)),
+        )
+    )
+
+
+def organization_members(actor: Actor, organization: PartyOrganization) -> QuerySet:
+    return PartyMember.objects.visible_to(actor).filter(organization=organization).order_by("name", "pk")
+
+
+# Members ---------------------------------------------------------------------------------------
+
+
+def members_visible(actor: Actor) -> QuerySet:
+    return PartyMember.objects.visible_to(actor).select_related("organization")
+
+
+def member_for_page(actor: Actor, pk: int) -> PartyMember | None:
+    # The region is read by every scope check on the member.
+    return members_visible(actor).select_related("organization__region", "region").filter(pk=pk).first()
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    what: str
+    changes: list[Change]
+    note: str = ""  # shown when there are no changes to list
+
+
+# What a history entry may show: the editable fields and the masked ID number (never the hash).
+HISTORY_FIELDS = (*MEMBER_FIELDS, "id_number_masked")
+
+
+def _display(member_field: Any, value: Any, org_names: dict[int, str]) -> str:
+    if value in (None, ""):
+        return "—"
+    if member_field.name == "organization":
+        return org_names.get(value, f"#{value}")
+    if member_field.name == "mobile":
+        return mask_mobile(value)
+    if member_field.choices:
+        return str(dict(member_field.choices).get(value, value))
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)
+
+
+def _changes(new: Any, old: Any, org_names: dict[int, str]) -> list[Change]:
+    changes = []
+    for name in HISTORY_FIELDS:
+        member_field = PartyMember._meta.get_field(name)
+        before, after = getattr(old, member_field.attname), getattr(new, member_field.attname)
+        if before != after:
+            changes.append(
+                Change(
+                    str(member_field.verbose_name),
+                    _display(member_field, before, org_names),
+                    _display(member_field, after, org_names),
+                )
+            )
+    return changes
+
+
+HISTORY_KINDS = {"+": _lazy("创建"), "~": _lazy("修改"), "-": _lazy("删除")}
+
+
+def _history_entry(record: Any, older: Any, org_names: dict[int, str]) -> HistoryEntry:
+    changes, note = [], ""
+    if record.history_type == "~" and older is None:
+        # Rows loaded in bulk (imports, seeding) have no creation record to compare against.
+        note = _("此前无记录，无法比较。")
+    elif record.history_type == "~":
+        changes = _changes(record, older, org_names)
+        note = "" if changes else _("保存时未改动任何字段。")
+    user = record.history_user
+    return HistoryEntry(
+        when=record.history_date,
+        who=user.display_name if user else _("系统"),
+        what=str(HISTORY_KINDS.get(record.history_type, record.history_type)),
+        changes=changes,
+        note=note,
+    )
+
+
+def member_history(member: PartyMember, limit: int = 20) -> list[HistoryEntry]:
+    """The last ``limit`` changes to a member: who, when, and each field's old and new value.
+
+    One query for the records (one more than shown, to diff the oldest against), one for the
+    names of the organizations they mention.
+    """
+    records = list(
+        member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    org_ids = {r.organization_id for r in records}
+    org_names = dict(PartyOrganization.objects.filter(pk__in=org_ids).order_by().values_list("pk", "name"))
+    return [
+        _history_entry(record, records[i + 1] if i + 1 < len(records) else None, org_names)
+        for i, record in enumerate(records[:limit])
+    ]
