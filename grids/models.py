@@ -156,6 +156,8 @@ class PartyOrganization(models.Model):
             raise ValidationError({"parent": _("上级党组织不能是自身或下级。")})
         if self.parent_id and not self.region.path.startswith(self.parent.region.path):
             raise ValidationError({"region": _("党组织须位于上级党组织所在区域之内。")})
+        if self.secretary_id and self.secretary.organization_id != self.pk:
+            raise ValidationError({"secretary": _("书记须是本党组织的党员。")})
 
 
 def years_between(earlier: date, later: date) -> int:

@@ -50,11 +50,13 @@ def organization_create(*, actor: Any, **fields: Any) -> PartyOrganization:
 @transaction.atomic
 def organization_update(*, actor: Any, organization: PartyOrganization, **fields: Any) -> PartyOrganization:
     _require(actor, Action.CHANGE, organization)
-    old_path = organization.path
+    old_path, old_place = organization.path, (organization.parent_id, organization.region_id)
     for name in ORGANIZATION_FIELDS:
         if name in fields:
             setattr(organization, name, fields[name])
-    _require(actor, Action.CHANGE, organization.parent or organization.region)
+    # Moving an organization needs rights where it lands; renaming it only rights over itself.
+    if (organization.parent_id, organization.region_id) != old_place:
+        _require(actor, Action.CHANGE, organization.parent or organization.region)
     organization.full_clean(exclude=["path"])
     _place_organization(organization)
     organization.save()
