@@ -1,3 +1,7 @@
+"""Read API for the region tree, party organizations and (masked) party members."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
@@ -12,6 +16,7 @@ class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name", "level", "parent", "path"]
+        read_only_fields = fields
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -21,6 +26,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartyOrganization
         fields = ["id", "name", "kind", "region", "region_name", "parent", "updated_at"]
+        read_only_fields = fields
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -40,6 +46,13 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("区域列表"),
+        description=_("可见范围内的区划（市→区县→街道→社区→网格），默认按路径排序。"),
+    ),
+    retrieve=extend_schema(summary=_("区域详情（按区划代码）")),
+)
 class RegionViewSet(ReadOnlyViewSet):
     queryset = Region.objects.select_related("parent")
     serializer_class = RegionSerializer
@@ -49,6 +62,10 @@ class RegionViewSet(ReadOnlyViewSet):
     ordering = "path"
 
 
+@extend_schema_view(
+    list=extend_schema(summary=_("党组织列表"), description=_("可见范围内的党组织，默认按 id 倒序。")),
+    retrieve=extend_schema(summary=_("党组织详情")),
+)
 class OrganizationViewSet(ReadOnlyViewSet):
     queryset = PartyOrganization.objects.select_related("region")
     serializer_class = OrganizationSerializer
@@ -56,6 +73,13 @@ class OrganizationViewSet(ReadOnlyViewSet):
     ordering_fields = ["id", "name", "updated_at"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("党员列表"),
+        description=_("可见范围内的党员，默认按 id 倒序。姓名、手机号、身份证号一律脱敏，从不返回完整值。"),
+    ),
+    retrieve=extend_schema(summary=_("党员详情（脱敏）")),
+)
 class MemberViewSet(ReadOnlyViewSet):
     queryset = PartyMember.objects.select_related("region")
     serializer_class = MemberSerializer

@@ -231,6 +231,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI would otherwise send our schema to an outside validator.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
+    # Several models have a "kind": name each choice set, or the schema gets hashed enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgKindEnum": "grids.models.OrgKind",
+        "ActivityKindEnum": "brands.models.ActivityKind",
+    },
 }
 
 LOGGING = {

@@ -10,7 +10,7 @@ from rest_framework_api_key.permissions import KeyParser
 from portal.models import ApiScope, PartnerAPIKey
 from portal.scoping import Action, Grant, Principal
 
-# What each key scope lets a key do, on top of reading, inside its region.
+# What each key scope lets a key do inside its region.
 SCOPE_ACTIONS = {
     ApiScope.READ: {Action.VIEW},
     ApiScope.WISHES_WRITE: {"wishes:write"},
@@ -20,10 +20,17 @@ SCOPE_ACTIONS = {
 
 
 class PartnerPrincipal(Principal):
+    """The actor behind a partner key: sees its region's subtree, with the key's scopes."""
+
+    # Read like a user's by templates (the browsable API runs the context processors).
+    is_staff = False
+    is_active = True
+
     def __init__(self, api_key: PartnerAPIKey) -> None:
         actions = frozenset().union(*(SCOPE_ACTIONS.get(s, set()) for s in api_key.scopes))
         super().__init__(grants=[Grant(actions, region_path=api_key.region.path)])
         self.api_key = api_key
+        # No user row: django-simple-history records partner writes with an empty history_user.
         self.pk = None
         self.username = f"api-key:{api_key.prefix}"
 
@@ -35,6 +42,14 @@ class PartnerPrincipal(Principal):
         return f"{self.api_key.partner} ({self.api_key.prefix})"
 
 
+def find_key(key: str) -> PartnerAPIKey | None:
+    """The usable (not revoked) key matching ``key``, with its region, in one query."""
+    prefix, _dot, _secret = key.partition(".")
+    api_key = PartnerAPIKey.objects.get_usable_keys().select_related("region").filter(prefix=prefix).first()
+    # The secret is compared against the stored hash in constant time.
+    return api_key if api_key is not None and api_key.is_valid(key) else None
+
+
 class PartnerKeyAuthentication(BaseAuthentication):
     keyword = KeyParser.keyword
 
@@ -42,15 +57,15 @@ class PartnerKeyAuthentication(BaseAuthentication):
         key = KeyParser().get_from_authorization(request)
         if not key:
             return None
-        try:
-            api_key = PartnerAPIKey.objects.select_related("region").get_from_key(key)
-        except PartnerAPIKey.DoesNotExist:
-            raise AuthenticationFailed(_("API 密钥无效或已被吊销。")) from None
+        api_key = find_key(key.strip())
+        if api_key is None:
+            raise AuthenticationFailed(_("API 密钥无效或已被吊销。"))
         if api_key.has_expired:
             raise AuthenticationFailed(_("API 密钥已过期。"))
         return PartnerPrincipal(api_key), api_key
 
     def authenticate_header(self, request: Request) -> str:
+        # Present, so DRF answers a missing or bad key with 401 rather than 403.
         return self.keyword
 
 

@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from brands.api import register as register_brands
 from grids.api import register as register_grids
+from portal.api.errors import not_found
 
 router = DefaultRouter()
 register_grids(router)
@@ -12,6 +13,13 @@ register_brands(router)
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
+        name="api-redoc",
+    ),
     *router.urls,
+    # Last: an unknown endpoint answers in the JSON error shape. Only paths ending in "/", so
+    # that "/api/v1/regions" still gets Django's redirect to "/api/v1/regions/".
+    re_path(r"^.*/$", not_found),
 ]

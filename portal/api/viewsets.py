@@ -1,32 +1,56 @@
-"""Base classes: app viewsets only declare queryset, serializer and filters."""
+"""Base classes: app viewsets only declare queryset, serializer, filters and (for writes) a scope."""
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from rest_framework import mixins, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api import idempotency
+from portal.api.auth import PartnerPrincipal
+from portal.api.schema import PortalAutoSchema
 from portal.scoping import Action, scope
 
 
+# No docstrings on these bases: drf-spectacular would show them as every endpoint's description.
 class PortalViewSetMixin:
-    """Scopes every queryset to the requester, and makes POSTs idempotent on request."""
+    # get_queryset is scoped to the requester, so out-of-scope objects are absent from lists and
+    # 404 on detail. POSTs carrying an Idempotency-Key are stored and replayed (see idempotency).
 
-    scope_action = Action.VIEW
+    scope_action: str = Action.VIEW
+    # The key scope a partner needs to write here (e.g. "wishes:write"); reads need "read".
+    required_write_scope: str | None = None
+    schema = PortalAutoSchema()
     _idempotency: idempotency.Pending | None = None
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return scope(self.request.user, super().get_queryset(), self.scope_action)
 
+    def perform_authentication(self, request: Request) -> None:
+        super().perform_authentication(request)
+        if isinstance(request.user, PartnerPrincipal):
+            # DRF copies the actor onto Django's request, where django-simple-history would try
+            # to store it as history_user; a partner is no User row, so the history gets none.
+            request._request.user = AnonymousUser()
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Authentication, permissions and throttling come first: a revoked key replays nothing.
         super().initial(request, *args, **kwargs)
         self._idempotency = idempotency.begin(request)
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, idempotency.Replay):
             return exc.response
-        return super().handle_exception(exc)
+        try:
+            return super().handle_exception(exc)
+        except Exception:
+            # An unhandled error leaves as a 500 without reaching finalize_response: release the
+            # key here, or every retry would be told "in progress" until the record expires.
+            idempotency.abandon(self._idempotency)
+            self._idempotency = None
+            raise
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
