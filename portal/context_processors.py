@@ -1,32 +1,78 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.scoping import Action, has_any
 
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def everyone(user: AnyUser) -> bool:
+    return True
+
+
+def may(action: Action) -> Callable[[AnyUser], bool]:
+    """Shown to users whose role grants the action somewhere."""
+    return lambda user: has_any(user, action)
+
+
+def api_readers(user: AnyUser) -> bool:
+    return user.is_authenticated and (user.is_staff or has_any(user, Action.VIEW))
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    key: str  # what a view passes as ``nav_active`` to mark it
+    label: str | Promise
+    url_name: str
+    shown_to: Callable[[AnyUser], bool] = everyone
+
+
+# The main menu, in display order. Public pages first; each app adds its pages here.
+MENU = (
+    MenuEntry("home", _("首页"), "home"),
+    MenuEntry("tree", _("组织架构"), "grids:tree", may(Action.VIEW)),
+    MenuEntry("members", _("党员"), "grids:member_list", may(Action.VIEW)),
+    MenuEntry("import", _("导入党员"), "grids:member_import", may(Action.CHANGE)),
+    MenuEntry("roles", _("角色授权"), "role_list", may(Action.MANAGE_ROLES)),
+    MenuEntry("api", _("接口文档"), "api-docs", api_readers),
+)
+
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url: str
     key: str
+    active: bool = False
 
 
-def navigation(request: HttpRequest) -> dict:
-    """The menu shows each role only what it can do."""
-    user = request.user
-    items = [NavItem(_("首页"), reverse("home"), "home")]
-    if has_any(user, Action.VIEW):
-        items += [
-            NavItem(_("组织架构"), reverse("grids:tree"), "tree"),
-            NavItem(_("党员"), reverse("grids:member_list"), "members"),
-        ]
-    if has_any(user, Action.CHANGE):
-        items.append(NavItem(_("导入党员"), reverse("grids:member_import"), "import"))
-    if has_any(user, Action.MANAGE_ROLES):
-        items.append(NavItem(_("角色授权"), reverse("role_list"), "roles"))
-    if user.is_authenticated and (user.is_staff or has_any(user, Action.VIEW)):
-        items.append(NavItem(_("接口文档"), reverse("api-docs"), "api"))
-    return {"nav_items": items}
+def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
+    """The menu shows each role only what it can do.
+
+    Costs at most one query (the user's role assignments, cached on the user for the request),
+    and none for anonymous visitors. A view may pass ``nav_active`` to choose the marked item;
+    otherwise the item whose address is the longest prefix of the path is marked.
+    """
+    items = [
+        NavItem(entry.label, reverse(entry.url_name), entry.key)
+        for entry in MENU
+        if entry.shown_to(request.user)
+    ]
+    return {"nav_items": _mark_active(items, request.path)}
+
+
+def _mark_active(items: list[NavItem], path: str) -> list[NavItem]:
+    # "/" is a prefix of every path, so the home item only counts on an exact match; the longest
+    # prefix wins so that /grids/members/import/ marks 导入党员 rather than 党员.
+    matches = [item for item in items if path == item.url or (item.url != "/" and path.startswith(item.url))]
+    if not matches:
+        return items
+    current = max(matches, key=lambda item: len(item.url))
+    return [NavItem(i.label, i.url, i.key, active=i is current) for i in items]
