@@ -13,7 +13,14 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("用户名或手机号"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
     )
     error_messages = {
         "invalid_login": _("用户名/手机号或密码不正确。多次输错后账户将被暂时锁定。"),

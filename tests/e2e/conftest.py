@@ -59,7 +59,11 @@ def _browser_missing() -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # This hook sees every collected item of the session, not only this directory's.
-    skip = pytest.mark.skip(reason=SKIP_MESSAGE) if _browser_missing() else None
+    missing = _browser_missing()
+    if missing and os.environ.get("SIMING_REQUIRE_BROWSER") == "1":
+        # CI installs Chromium: there, a browser test that would skip is a failure.
+        raise pytest.UsageError(SKIP_MESSAGE.replace("skipped", "required (SIMING_REQUIRE_BROWSER=1)"))
+    skip = pytest.mark.skip(reason=SKIP_MESSAGE) if missing else None
     for item in items:
         if item.path.is_relative_to(E2E_DIR):
             item.add_marker(pytest.mark.browser)

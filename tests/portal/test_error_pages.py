@@ -28,3 +28,11 @@ def test_the_server_error_page_needs_no_context(db, django_assert_num_queries):
     assert response.status_code == 500
     assert "系统暂时出错" in html
     assert "/static/css/portal.css" in html
+
+
+def test_an_expired_form_gets_a_page_in_chinese_not_djangos_english_one(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
