@@ -2,6 +2,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -12,6 +13,8 @@ from grids.models import PartyMember, PartyOrganization, Region
 from portal.scoping import ScopedQuerySet, ScopeSpec
 
 IMAGE_SUFFIXES = {".jpg", ".png", ".webp"}
+# Grassroots party-building brands date from the reform era; an earlier year is a typing error.
+FIRST_BRAND_YEAR = 1978
 
 
 def image_path(instance: models.Model, filename: str) -> str:
@@ -83,6 +86,10 @@ class Brand(models.Model):
     )
     return_reason = models.TextField(_("退回原因"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # Whoever submitted may not approve their own submission (four eyes).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -105,6 +112,16 @@ class Brand(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.year_launched and not FIRST_BRAND_YEAR <= self.year_launched <= timezone.localdate().year:
+            raise ValidationError(
+                {"year_launched": _("创立年份应在%(first)d年到今年之间。") % {"first": FIRST_BRAND_YEAR}}
+            )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == BrandStatus.PUBLISHED
 
 
 class BrandImage(models.Model):
@@ -144,6 +161,11 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+    def clean(self) -> None:
+        launched = self.brand.year_launched if self.brand_id else None
+        if self.year and (self.year > timezone.localdate().year or (launched and self.year < launched)):
+            raise ValidationError({"year": _("荣誉年份应不早于品牌创立年份、不晚于今年。")})
 
 
 class ActivityKind(models.TextChoices):

@@ -6,7 +6,37 @@ app_name = "brands"
 
 urlpatterns = [
     # --- brands (brand wall, brand pages, staff brand pages) ---
+    path("", brands.wall, name="wall"),
+    path("<int:pk>/", brands.brand_detail, name="brand_detail"),
+    path("manage/", brands.brand_list, name="brand_list"),
+    path("manage/new/", brands.brand_create, name="brand_create"),
+    path("manage/review/", brands.review_queue, name="review_queue"),
+    path("manage/<int:pk>/", brands.brand_manage, name="brand_manage"),
+    path("manage/<int:pk>/edit/", brands.brand_edit, name="brand_edit"),
+    path("manage/<int:pk>/submit/", brands.brand_submit, name="brand_submit"),
+    path("manage/<int:pk>/withdraw/", brands.brand_withdraw, name="brand_withdraw"),
+    path("manage/<int:pk>/review/", brands.brand_review, name="brand_review"),
+    path("manage/<int:pk>/archive/", brands.brand_archive, name="brand_archive"),
+    path("manage/<int:pk>/history/", brands.brand_history, name="brand_history"),
+    path("manage/<int:pk>/images/", brands.gallery_add, name="gallery_add"),
+    path("manage/<int:pk>/images/<int:image_pk>/delete/", brands.gallery_remove, name="gallery_remove"),
+    path("manage/<int:pk>/recognitions/", brands.recognition_add, name="recognition_add"),
+    path(
+        "manage/<int:pk>/recognitions/<int:recognition_pk>/delete/",
+        brands.recognition_remove,
+        name="recognition_remove",
+    ),
     # --- end brands ---
     # --- activities (activity records, branch pages, organizational-life bases) ---
+    path("activities/", activities.activity_list, name="activity_list"),
+    path("activities/new/", activities.activity_start, name="activity_start"),
+    path("activities/<int:pk>/", activities.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
+    path("branches/<int:pk>/", activities.branch_detail, name="branch_detail"),
+    path("branches/<int:pk>/activities/new/", activities.activity_create, name="activity_create"),
+    path("branches/<int:pk>/bookings/", activities.booking_list, name="booking_list"),
+    path("bases/", activities.base_list, name="base_list"),
+    path("bases/slots/<int:pk>/book/", activities.book_slot, name="slot_book"),
+    path("bases/bookings/<int:pk>/cancel/", activities.cancel_booking, name="booking_cancel"),
     # --- end activities ---
 ]

@@ -1,5 +1,187 @@
+"""/api/v1/activities/ (read, and create for keys holding activities:write) and /api/v1/bases/ (read).
+
+Reads are scoped to the requester by the base viewset. A create is validated by the serializer
+(types, existence) and decided by ``activity_create``, the same service the page calls: the key's
+region must contain the organization, and the record rules are the page's rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+
+from brands.forms.activities import ActivityFilter
+from brands.models import ActivityKind, ActivityRecord, BaseBooking, BaseSlot, Brand, OrgLifeBase
+from brands.services.activities import KEY_WRITE_ACTION, activity_create
+from grids.models import PartyMember, PartyOrganization, Region
+from portal.api.viewsets import CreateReadViewSet, ReadOnlyViewSet
+
+MAX_ATTENDEES = 2000
+
+
+class ActivityPhotoSerializer(serializers.Serializer):
+    image = serializers.ImageField(read_only=True)
+    thumbnail = serializers.ImageField(read_only=True)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    attendance_rate = serializers.IntegerField(read_only=True, allow_null=True)
+    photos = ActivityPhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ActivityRecord
+        fields = [
+            "id", "organization", "organization_name", "region", "brand", "brand_name", "kind",
+            "kind_display", "started_at", "ended_at", "place", "base_booking", "topic", "summary",
+            "attendees", "attendee_count", "member_count", "attendance_rate", "other_participants",
+            "people_served", "satisfaction", "photos", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+# Checks types and existence only; whether the record may be made is activity_create's decision.
+class ActivityCreateSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=PartyOrganization.objects.select_related("region")
+    )
+    brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.all(), required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=ActivityKind.choices)
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    base_booking = serializers.PrimaryKeyRelatedField(
+        queryset=BaseBooking.objects.select_related("slot__base"), required=False, allow_null=True
+    )
+    topic = serializers.CharField(max_length=120)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    attendees = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=MAX_ATTENDEES,
+        help_text=_("参加党员的编号（须为该党组织的党员）。"),
+    )
+    other_participants = serializers.IntegerField(min_value=0, required=False, default=0)
+    people_served = serializers.IntegerField(min_value=0, required=False, default=0)
+    satisfaction = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
+    )
+
+    def validate_attendees(self, ids: list[int]) -> list[PartyMember]:
+        # One query for the whole list (a PrimaryKeyRelatedField would cost one per member).
+        members = list(PartyMember.objects.filter(pk__in=set(ids)).only("id", "name", "organization_id"))
+        unknown = set(ids) - {m.pk for m in members}
+        if unknown:
+            raise serializers.ValidationError(
+                _("不存在的党员编号：%(ids)s") % {"ids": ", ".join(map(str, sorted(unknown)))}
+            )
+        return members
+
+
+class ActivityViewSet(CreateReadViewSet):
+    """Activity records in the requester's scope; partner keys with `activities:write` may create.
+
+    Filters: `region` (code, its subtree included), `organization` (id, its sub-organizations
+    included), `brand`, `kind`, `date_from`/`date_to` (local dates of the start), `updated_after`.
+    A key creates records only for organizations inside its region, under the same rules as the
+    portal's form (ended, not in the future, attendees from the organization, its own brand). A
+    create with an `Idempotency-Key` header is made once and replayed on retries.
+    """
+
+    queryset = ActivityRecord.objects.select_related("organization", "region", "brand").prefetch_related(
+        Prefetch("attendees", queryset=PartyMember.objects.only("id")), "photos"
+    )
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+    ordering_fields = ["id", "started_at", "updated_at"]
+    required_write_scope = KEY_WRITE_ACTION
+
+    @extend_schema(request=ActivityCreateSerializer, responses={201: ActivitySerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = ActivityCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        record = activity_create(actor=request.user, **given.validated_data)
+        created = self.queryset.get(pk=record.pk)
+        return Response(
+            ActivitySerializer(created, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class BaseSlotSerializer(serializers.ModelSerializer):
+    free = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = BaseSlot
+        fields = ["id", "starts_at", "ends_at", "capacity", "booked", "free"]
+        read_only_fields = fields
+
+
+class OrgLifeBaseSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    slots = BaseSlotSerializer(source="upcoming", many=True, read_only=True)
+
+    class Meta:
+        model = OrgLifeBase
+        fields = [
+            "id",
+            "name",
+            "region",
+            "region_name",
+            "address",
+            "theme",
+            "description",
+            "capacity",
+            "slots",
+        ]
+        read_only_fields = fields
+
+
+class BaseFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
+    q = django_filters.CharFilter(method="filter_q", label=_("名称或主题"))
+
+    class Meta:
+        model = OrgLifeBase
+        fields = ["region", "q"]
+
+    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        region = Region.objects.filter(code=value).only("path").first()
+        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(name__icontains=value) | Q(theme__icontains=value))
+
+
+class OrgLifeBaseViewSet(ReadOnlyViewSet):
+    """Open organizational-life bases in the requester's region, each with its coming slots
+    (`slots`: capacity, booked, free)."""
+
+    queryset = OrgLifeBase.objects.filter(is_active=True).select_related("region")
+    serializer_class = OrgLifeBaseSerializer
+    filterset_class = BaseFilter
+    ordering_fields = ["id", "name"]
+
+    def get_queryset(self) -> QuerySet[OrgLifeBase]:
+        coming = BaseSlot.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+        return super().get_queryset().prefetch_related(Prefetch("slots", queryset=coming, to_attr="upcoming"))
 
 
 def register(router: BaseRouter) -> None:
-    """Activity and base endpoints: written by the activities work."""
+    router.register("activities", ActivityViewSet, basename="activity")
+    router.register("bases", OrgLifeBaseViewSet, basename="base")

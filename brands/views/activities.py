@@ -1,1 +1,312 @@
+"""Pages for activity records, branch pages and organizational-life bases.
 
+Objects are fetched through scoped queries: what lies outside the user's scope is a 404. What the
+user may do to what they can see is asked of the services' rules (``may_record``,
+``edit_refusal``), and the writes go through the services, which check again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from brands.forms.activities import ActivityFilter, ActivityForm, initial_for_new
+from brands.models import BaseBooking, BaseSlot
+from brands.selectors import activities as selectors
+from brands.services import activities as services
+from brands.services import bases as base_services
+from grids.models import PartyOrganization, Region, RegionLevel
+from portal.errors import DomainError, NotAllowed
+from portal.scoping import Action, can, has_any
+
+ACTIVITIES_PER_PAGE = 30
+BRANCH_RECORDS_PER_PAGE = 20
+NAV = "activities"
+
+
+def _found(obj: Any) -> Any:
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _page(request: HttpRequest, queryset: Any, per_page: int) -> Page:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _add_service_error(form: Form, error: DomainError | ValidationError) -> None:
+    """Put a service's refusal on the form: field errors on their fields, the rest above the form."""
+    if isinstance(error, DomainError):
+        form.add_error(None, error.message)
+    elif hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _organization(request: HttpRequest, pk: int) -> PartyOrganization:
+    organizations = PartyOrganization.objects.visible_to(request.user).select_related(
+        "region", "parent__region"
+    )
+    return _found(organizations.filter(pk=pk).first())
+
+
+def _month(value: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+# Activity records ------------------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    if not has_any(request.user, Action.VIEW):
+        raise PermissionDenied
+    filterset = ActivityFilter(request.GET or None, queryset=selectors.activity_list(request.user))
+    for name in ("region", "organization", "brand", "updated_after"):
+        # Reached from a branch or brand page and kept in the address; not typed by hand.
+        del filterset.form.fields[name]
+    context = {
+        "filter": filterset,
+        "page": _page(request, filterset.qs, ACTIVITIES_PER_PAGE),
+        "default_organization": selectors.default_organization(request.user),
+        "nav_active": NAV,
+    }
+    return render(request, "brands/activity_list.html", context)
+
+
+@login_required
+def activity_start(request: HttpRequest) -> HttpResponse:
+    """记录活动: straight to the form for a secretary; staff first choose the branch."""
+    organization = selectors.default_organization(request.user)
+    if organization is not None:
+        return redirect("brands:activity_create", pk=organization.pk)
+    if not has_any(request.user, Action.CHANGE):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    context = {
+        "organizations": selectors.organizations_to_choose(request.user, query),
+        "query": query,
+        "nav_active": NAV,
+    }
+    return render(request, "brands/activity_choose.html", context)
+
+
+@login_required
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request, pk)
+    if not services.may_record(request.user, organization):
+        raise PermissionDenied
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, organization=organization, initial=initial_for_new()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.activity_create(
+                actor=request.user, organization=organization, **form.service_arguments()
+            )
+        except (DomainError, ValidationError) as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("已记录“%(topic)s”。") % {"topic": record.topic})
+            return redirect("brands:activity_detail", pk=record.pk)
+    return _form_page(request, form, organization=organization, record=None)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _found(selectors.activity_for_page(request.user, pk))
+    refusal = services.edit_refusal(request.user, record)
+    if refusal and not can(request.user, Action.CHANGE, record):
+        raise PermissionDenied
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("brands:activity_detail", pk=record.pk)
+    organization = record.organization
+    form = ActivityForm(request.POST or None, request.FILES or None, organization=organization, record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(actor=request.user, record=record, **form.service_arguments())
+        except (DomainError, ValidationError) as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect("brands:activity_detail", pk=record.pk)
+    return _form_page(request, form, organization=organization, record=record)
+
+
+def _form_page(
+    request: HttpRequest, form: ActivityForm, *, organization: PartyOrganization, record: Any
+) -> HttpResponse:
+    roster_size = form.roster_size()
+    context = {
+        "form": form,
+        "organization": organization,
+        "record": record,
+        "roster_size": roster_size,
+        "attendance": _attendance(form, roster_size),
+        "photos_were_sent": bool(request.FILES) and form.is_bound and bool(form.errors),
+        "nav_active": NAV,
+    }
+    return render(request, "brands/activity_form.html", context)
+
+
+def _attendance(form: ActivityForm, roster_size: int) -> dict[str, int]:
+    """The figure under the checklist as the server sees it; activity-form.js keeps it live."""
+    checked = form["attendees"].value() or []
+    present = roster_size if form["all_present"].value() else min(len(checked), roster_size)
+    return {"present": present, "rate": round(100 * present / roster_size) if roster_size else 0}
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    record = _found(selectors.activity_for_page(user, pk))
+    # The change history is for staff who oversee this place (the same rule as members' history).
+    show_history = can(user, Action.REVIEW, record)
+    refusal = services.edit_refusal(user, record)
+    context = {
+        "record": record,
+        "can_edit": refusal is None,
+        # Said only to those responsible for the record (its secretary), not to every viewer.
+        "edit_refusal": refusal if can(user, Action.CHANGE, record) else None,
+        "can_view_branch": can(user, Action.VIEW, record.organization),
+        "history": selectors.activity_history(record) if show_history else None,
+        "nav_active": NAV,
+    }
+    return render(request, "brands/activity_detail.html", context)
+
+
+# Branch page -----------------------------------------------------------------------------------
+
+
+@login_required
+def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    organization = _organization(request, pk)
+    month = _month(request.GET.get("month", ""))
+    records = selectors.branch_records(organization, month)
+    context = {
+        "organization": organization,
+        "compliance": selectors.branch_compliance(organization) if organization.is_branch else None,
+        "month": month,
+        "page": _page(request, records, BRANCH_RECORDS_PER_PAGE),
+        "can_record": services.may_record(user, organization),
+        "can_view_parent": organization.parent_id and can(user, Action.VIEW, organization.parent),
+        "nav_active": NAV,
+    }
+    return render(request, "brands/branch_detail.html", context)
+
+
+# Organizational-life bases ---------------------------------------------------------------------
+
+
+def _booking_organization(request: HttpRequest) -> PartyOrganization | None:
+    """The branch the user books for: ?organization= (from its branch page) or their own branch."""
+    value = request.GET.get("organization") or request.POST.get("organization") or ""
+    if value.isdigit():
+        organization = (
+            PartyOrganization.objects.visible_to(request.user, Action.CHANGE)
+            .select_related("region")
+            .filter(pk=value)
+            .first()
+        )
+        return _found(organization)
+    return selectors.default_organization(request.user)
+
+
+@login_required
+def base_list(request: HttpRequest) -> HttpResponse:
+    # Bases are open to every branch in the city, so the list is not cut to the user's region.
+    if not has_any(request.user, Action.VIEW):
+        raise PermissionDenied
+    districts = list(Region.objects.filter(level=RegionLevel.DISTRICT).only("code", "name", "path"))
+    district = next((d for d in districts if d.code == request.GET.get("region")), None)
+    bases = list(selectors.open_bases(region_path=district.path if district else ""))
+    organization = _booking_organization(request)
+    held = (
+        selectors.live_booking_slot_ids(organization, [s for b in bases for s in b.upcoming])
+        if organization
+        else set()
+    )
+    context = {
+        "bases": bases,
+        "districts": districts,
+        "district": district,
+        "organization": organization,
+        "held": held,
+        "nav_active": NAV,
+    }
+    return render(request, "brands/base_list.html", context)
+
+
+@login_required
+@require_POST
+def book_slot(request: HttpRequest, pk: int) -> HttpResponse:
+    slot = _found(BaseSlot.objects.select_related("base").filter(pk=pk).first())
+    organization = _booking_organization(request)
+    if organization is None:
+        raise PermissionDenied
+    try:
+        base_services.slot_book(actor=request.user, slot=slot, organization=organization)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('brands:base_list')}?organization={organization.pk}#slot-{slot.pk}")
+    start = timezone.localtime(slot.starts_at)
+    messages.success(
+        request,
+        _("已预约 %(base)s %(when)s。") % {"base": slot.base.name, "when": f"{start:%Y-%m-%d %H:%M}"},
+    )
+    return redirect("brands:booking_list", pk=organization.pk)
+
+
+@login_required
+def booking_list(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request, pk)
+    can_change = can(request.user, Action.CHANGE, organization)
+    bookings = list(selectors.bookings_of(organization)[:100])
+    for booking in bookings:
+        booking.cancellable = can_change and base_services.cancel_refusal(booking) is None
+    context = {
+        "organization": organization,
+        "bookings": bookings,
+        "can_change": can_change,
+        "nav_active": NAV,
+    }
+    return render(request, "brands/base_bookings.html", context)
+
+
+@login_required
+@require_POST
+def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
+    bookings = BaseBooking.objects.visible_to(request.user).select_related(
+        "slot__base", "organization__region"
+    )
+    booking = _found(bookings.filter(pk=pk).first())
+    try:
+        base_services.booking_cancel(actor=request.user, booking=booking)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已取消预约，名额已释放。"))
+    return redirect("brands:booking_list", pk=booking.organization_id)

@@ -1,0 +1,185 @@
+"""Brand forms and the brand filter shared by the wall and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from brands.images import ImageUploadField, MultipleImageUploadField
+from brands.models import Brand, BrandCategory, BrandLevel, BrandStatus, Recognition
+from brands.selectors.brands import owner_organizations, wall_districts, wall_tags
+from brands.services.brands import IDENTITY_FIELDS, MAX_GALLERY, MAX_TAGS, can_edit_identity
+from grids.models import PartyOrganization, Region
+
+TAG_SEPARATORS = str.maketrans({"，": ",", "、": ",", ";": ",", "；": ","})
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PartyOrganization) -> str:
+        return f"{obj.name}（{obj.region.name}）"
+
+
+class BrandForm(forms.ModelForm):
+    """Create or edit a brand. On a published brand, fields only a reviewer may change are disabled."""
+
+    organization = OrganizationChoiceField(label=_("所属党组织"), queryset=PartyOrganization.objects.none())
+    tags = forms.CharField(
+        label=_("标签"),
+        required=False,
+        max_length=300,
+        help_text=_("用逗号分隔，最多 8 个，例如：邻里互助，为老服务"),
+    )
+    cover_upload = ImageUploadField(
+        label=_("封面图"),
+        required=False,
+        help_text=_("JPEG、PNG 或 WebP，不超过 10 MB；照片中的位置信息会被自动去除。"),
+    )
+    remove_cover = forms.BooleanField(label=_("删除现有封面图"), required=False)
+
+    class Meta:
+        model = Brand
+        fields = ["name", "organization", "category", "level", "year_launched", "slogan", "summary", "story"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "story": forms.Textarea(attrs={"rows": 12}),
+            "year_launched": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations = owner_organizations(actor)
+        if not self.instance.pk and not self.is_bound:
+            # A branch secretary registers for their own branch: preselect it when it is the only one.
+            choices = list(organizations[:2])
+            if len(choices) == 1:
+                self.initial["organization"] = choices[0].pk
+        self.fields["year_launched"].widget.attrs.update(max=timezone.localdate().year)
+        if self.instance.pk:
+            self.initial["tags"] = "，".join(t.name for t in self.instance.tags.all())
+            if not can_edit_identity(actor, self.instance):
+                for name in IDENTITY_FIELDS:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _("已发布品牌的此项只能由审核人修改。")
+        if not (self.instance.pk and self.instance.cover):
+            del self.fields["remove_cover"]
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data["tags"].translate(TAG_SEPARATORS)
+        names = list(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip()))
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(_("最多 %(n)d 个标签。") % {"n": MAX_TAGS})
+        if any(len(n) > 30 for n in names):
+            raise forms.ValidationError(_("每个标签最多 30 个字。"))
+        return names
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned values the services take (only what the form may change)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if not self.fields[name].disabled}
+        data["tags"] = self.cleaned_data["tags"]
+        data["cover"] = self.cleaned_data.get("cover_upload")
+        if self.instance.pk:
+            data["remove_cover"] = self.cleaned_data.get("remove_cover", False)
+        return data
+
+
+class GalleryForm(forms.Form):
+    images = MultipleImageUploadField(
+        label=_("上传图片"), max_files=MAX_GALLERY, required=True, help_text=_("可一次选择多张。")
+    )
+    caption = forms.CharField(label=_("图片说明"), max_length=100, required=False)
+
+
+class RecognitionForm(forms.ModelForm):
+    class Meta:
+        model = Recognition
+        fields = ["title", "level", "year"]
+        widgets = {"year": forms.NumberInput(attrs={"inputmode": "numeric"})}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结论"),
+        choices=[("approve", _("通过并发布")), ("return", _("退回修改"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("退回原因"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("退回时必填：写明需要修改的内容。"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("reason", "").strip():
+            self.add_error("reason", _("退回时请填写原因，告诉申报单位需要修改什么。"))
+        return data
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+class _BrandFilterBase(django_filters.FilterSet):
+    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        region = Region.objects.filter(code=value).only("path").first()
+        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+
+    def filter_organization(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        org = PartyOrganization.objects.filter(pk=value).only("path").first()
+        return queryset.filter(organization__path__startswith=org.path) if org else queryset.none()
+
+    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # EXISTS, not a join: a join would repeat brands and multiply the figures beside them.
+        through = Brand.tags.through
+        return queryset.filter(Exists(through.objects.filter(brand=OuterRef("pk"), tag__name=value)))
+
+
+class BrandFilter(_BrandFilterBase):
+    """Filters of the brand API."""
+
+    region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
+    organization = django_filters.NumberFilter(method="filter_organization", label=_("党组织（含下级）"))
+    category = django_filters.ChoiceFilter(choices=BrandCategory.choices, label=_("类别"))
+    level = django_filters.ChoiceFilter(choices=BrandLevel.choices, label=_("品牌级别"))
+    status = django_filters.ChoiceFilter(choices=BrandStatus.choices, label=_("状态"))
+    tag = django_filters.CharFilter(method="filter_tag", label=_("标签"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("品牌名称"))
+
+    class Meta:
+        model = Brand
+        fields = ["region", "organization", "category", "level", "status", "tag", "q"]
+
+
+class WallFilter(_BrandFilterBase):
+    """The public wall (published brands only): district and tag are lists to pick from."""
+
+    q = django_filters.CharFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        label=_("搜索品牌名称"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("如：小板凳")}),
+    )
+    district = django_filters.ChoiceFilter(method="filter_region", label=_("区县(市)"), empty_label=_("全部"))
+    category = django_filters.ChoiceFilter(
+        choices=BrandCategory.choices, label=_("类别"), empty_label=_("全部")
+    )
+    level = django_filters.ChoiceFilter(
+        choices=BrandLevel.choices, label=_("品牌级别"), empty_label=_("全部")
+    )
+    tag = django_filters.ChoiceFilter(method="filter_tag", label=_("标签"), empty_label=_("全部"))
+
+    class Meta:
+        model = Brand
+        fields = ["q", "district", "category", "level", "tag"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Two small queries for the choices; an unknown value is then simply invalid (and ignored).
+        self.filters["district"].extra["choices"] = [(r.code, r.name) for r in wall_districts()]
+        self.filters["tag"].extra["choices"] = [(t.name, t.name) for t in wall_tags()]

@@ -1,0 +1,457 @@
+"""Reads for activity records, branch pages and organizational-life bases.
+
+Every list here costs a fixed number of queries whatever the number of rows: related rows are
+joined or prefetched, and the 三会一课 compliance grid comes from one aggregated query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from brands.models import (
+    ActivityKind,
+    ActivityPhoto,
+    ActivityRecord,
+    BaseBooking,
+    BaseSlot,
+    BookingStatus,
+    Brand,
+    BrandStatus,
+    OrgLifeBase,
+)
+from grids.models import PartyMember, PartyOrganization
+from portal.models import Role
+from portal.scoping import Action, Actor
+
+# ---------------------------------------------------------------------------------------------
+# Members and organizations
+
+
+def members_of(organization: PartyOrganization) -> QuerySet[PartyMember]:
+    """The organization's members, its 党小组 included: who may attend its meetings."""
+    return PartyMember.objects.filter(organization__path__startswith=organization.path)
+
+
+def recordable_organizations(actor: Actor) -> QuerySet[PartyOrganization]:
+    """Organizations the actor records activities for as their branch secretary (usually one)."""
+    return PartyOrganization.objects.filter(
+        roleassignment__user=actor, roleassignment__role=Role.BRANCH_SECRETARY
+    ).select_related("region")
+
+
+def default_organization(actor: Actor) -> PartyOrganization | None:
+    """The one organization a secretary works for; None when there are several or none."""
+    organizations = list(recordable_organizations(actor)[:2])
+    return organizations[0] if len(organizations) == 1 else None
+
+
+def organizations_to_choose(actor: Actor, query: str = "", limit: int = 30) -> list[PartyOrganization]:
+    """Branches a staff member may record for, narrowed by name (a city has ~14,700 of them)."""
+    organizations = PartyOrganization.objects.visible_to(actor, Action.CHANGE).branches()
+    if query:
+        organizations = organizations.filter(name__icontains=query)
+    return list(organizations.select_related("region").order_by("region__path", "name")[:limit])
+
+
+# ---------------------------------------------------------------------------------------------
+# Activity records
+
+
+def activities_visible_to(actor: Actor, action: str = Action.VIEW) -> QuerySet[ActivityRecord]:
+    return ActivityRecord.objects.visible_to(actor, action)
+
+
+def activity_list(actor: Actor) -> QuerySet[ActivityRecord]:
+    """Rows for the activity list page: three queries for a page whatever its length."""
+    return (
+        activities_visible_to(actor)
+        .select_related("organization", "region", "brand")
+        .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("position", "id")))
+        .order_by("-started_at", "-id")
+    )
+
+
+def activity_for_page(actor: Actor, pk: int) -> ActivityRecord | None:
+    return (
+        activities_visible_to(actor)
+        .select_related("organization__region", "region", "brand", "created_by", "base_booking__slot__base")
+        .prefetch_related("photos", Prefetch("attendees", queryset=PartyMember.objects.order_by("id")))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def branch_records(organization: PartyOrganization, month: dt.date | None = None) -> QuerySet[ActivityRecord]:
+    """The branch's records (its 党小组 included), newest first; one month's when ``month`` is given."""
+    records = (
+        ActivityRecord.objects.filter(organization__path__startswith=organization.path)
+        .select_related("brand", "organization")
+        .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("position", "id")))
+        .order_by("-started_at", "-id")
+    )
+    if month is not None:
+        records = records.filter(
+            started_at__gte=local_midnight(month), started_at__lt=local_midnight(add_months(month, 1))
+        )
+    return records
+
+
+def brands_for(organization: PartyOrganization, keep: Brand | None = None) -> QuerySet[Brand]:
+    """Brands a record of this organization may be filed under: its own, not archived."""
+    condition = Q(organization=organization) & ~Q(status=BrandStatus.ARCHIVED)
+    if keep is not None:
+        condition |= Q(pk=keep.pk)
+    return Brand.objects.filter(condition).only("id", "name").order_by("name")
+
+
+def bookings_to_record(
+    organization: PartyOrganization, keep: BaseBooking | None = None
+) -> QuerySet[BaseBooking]:
+    """Live bookings of the organization that a record may name as its place.
+
+    Only slots that have begun by the end of today: a record is never about the future.
+    """
+    tomorrow = local_midnight(timezone.localdate() + dt.timedelta(days=1))
+    condition = Q(
+        organization=organization,
+        status=BookingStatus.BOOKED,
+        activity__isnull=True,
+        slot__starts_at__lt=tomorrow,
+    )
+    if keep is not None:
+        condition |= Q(pk=keep.pk)
+    return BaseBooking.objects.filter(condition).select_related("slot__base").order_by("-slot__starts_at")
+
+
+# ---------------------------------------------------------------------------------------------
+# History
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str
+    reason: str
+    changes: list[Change]
+
+
+HISTORY_TYPES = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
+HISTORY_LIMIT = 50
+
+
+def activity_history(record: ActivityRecord) -> list[HistoryEntry]:
+    """Who changed what and when, newest first; each entry compared with the one before it.
+
+    Costs three queries: the snapshots with their users, the attendees of each snapshot, and
+    the names of the members and brands that appear in them.
+    """
+    snapshots = list(
+        record.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : HISTORY_LIMIT + 1
+        ]
+    )
+    attendees = _snapshot_attendees(snapshots)
+    names = _names_in(snapshots, attendees)
+    entries = []
+    for newer, older in zip(snapshots[:HISTORY_LIMIT], snapshots[1:] + [None], strict=False):
+        changes = [] if older is None else _changes(newer, older, attendees, names)
+        entries.append(
+            HistoryEntry(
+                when=newer.history_date,
+                who=newer.history_user.display_name if newer.history_user else str(_("合作系统")),
+                what=str(HISTORY_TYPES.get(newer.history_type, newer.history_type)),
+                reason=newer.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+# Fields a person can read in the history, in the order they appear on the form.
+HISTORY_FIELDS = (
+    "kind", "topic", "started_at", "ended_at", "place", "base_booking", "brand", "attendees",
+    "other_participants", "people_served", "satisfaction", "summary",
+)  # fmt: skip
+
+
+def _snapshot_attendees(snapshots: list[Any]) -> dict[int, set[int]]:
+    rows = apps.get_model("brands", "HistoricalActivityRecord_attendees").objects.filter(
+        history_id__in=[s.pk for s in snapshots]
+    )
+    attendees: dict[int, set[int]] = {s.pk: set() for s in snapshots}
+    for history_id, member_id in rows.values_list("history_id", "partymember_id"):
+        attendees[history_id].add(member_id)
+    return attendees
+
+
+def _names_in(snapshots: list[Any], attendees: dict[int, set[int]]) -> dict[tuple[str, int], str]:
+    member_ids = set().union(*attendees.values())
+    brand_ids = {s.brand_id for s in snapshots if s.brand_id}
+    names = {("member", m.pk): m.name for m in PartyMember.objects.filter(pk__in=member_ids).only("name")}
+    names.update({("brand", b.pk): b.name for b in Brand.objects.filter(pk__in=brand_ids).only("name")})
+    return names
+
+
+def _changes(
+    newer: Any, older: Any, attendees: dict[int, set[int]], names: dict[tuple[str, int], str]
+) -> list[Change]:
+    changes = []
+    for name in HISTORY_FIELDS:
+        label = str(ActivityRecord._meta.get_field(name).verbose_name)
+        if name == "attendees":
+            before, after = attendees[older.pk], attendees[newer.pk]
+            if before != after:
+                removed, added = _member_names(before - after, names), _member_names(after - before, names)
+                changes.append(
+                    Change(
+                        label,
+                        str(_("移出：%(names)s") % {"names": removed}) if removed else "—",
+                        str(_("加入：%(names)s") % {"names": added}) if added else "—",
+                    )
+                )
+            continue
+        old, new = _display(older, name, names), _display(newer, name, names)
+        if old != new:
+            changes.append(Change(label, old, new))
+    return changes
+
+
+def _member_names(ids: set[int], names: dict[tuple[str, int], str]) -> str:
+    return "、".join(sorted(names.get(("member", i), f"#{i}") for i in ids))
+
+
+def _display(snapshot: Any, name: str, names: dict[tuple[str, int], str]) -> str:
+    value = getattr(snapshot, f"{name}_id" if name in ("brand", "base_booking") else name)
+    if value in (None, ""):
+        return "—"
+    if name == "kind":
+        return str(ActivityKind(value).label) if value in ActivityKind.values else value
+    if name == "brand":
+        return names.get(("brand", value), f"#{value}")
+    if name == "base_booking":
+        return str(_("基地预约 #%(id)s") % {"id": value})
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# 三会一课 compliance
+
+
+class PeriodStatus(StrEnum):
+    MET = "met"
+    MISSING = "missing"
+    OPEN = "open"  # the current month or quarter: not missing until it is over
+
+
+@dataclass(frozen=True)
+class Requirement:
+    kind: ActivityKind
+    quarterly: bool
+
+    @property
+    def label(self) -> str:
+        return str(self.kind.label)
+
+    @property
+    def frequency(self) -> str:
+        return str(_("每季度") if self.quarterly else _("每月"))
+
+
+# 三会一课 plus the monthly 主题党日: what every branch must hold, and how often.
+REQUIREMENTS = (
+    Requirement(ActivityKind.THEME_DAY, quarterly=False),
+    Requirement(ActivityKind.GROUP_MEETING, quarterly=False),
+    Requirement(ActivityKind.COMMITTEE_MEETING, quarterly=False),
+    Requirement(ActivityKind.GENERAL_MEETING, quarterly=True),
+    Requirement(ActivityKind.PARTY_LECTURE, quarterly=True),
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    first_month: dt.date
+    span: int  # months of the grid the cell covers (a quarter may be cut by the window's start)
+    count: int
+    status: PeriodStatus
+    label: str
+    current: bool = False  # the month or quarter under way: it counts towards nothing yet
+
+    @property
+    def is_missing(self) -> bool:
+        return self.status == PeriodStatus.MISSING
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    requirement: Requirement
+    periods: list[Period]
+
+    @property
+    def missing(self) -> list[Period]:
+        return [p for p in self.periods if p.is_missing]
+
+    @property
+    def due(self) -> int:
+        return sum(1 for p in self.periods if not p.current)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    months: list[dt.date]
+    rows: list[ComplianceRow] = field(default_factory=list)
+
+    @property
+    def missing_count(self) -> int:
+        return sum(len(row.missing) for row in self.rows)
+
+    @property
+    def due_count(self) -> int:
+        return sum(row.due for row in self.rows)
+
+    @property
+    def rate(self) -> int | None:
+        """Share of the periods already over in which the required meeting was held (percent)."""
+        due = self.due_count
+        return round(100 * (due - self.missing_count) / due) if due else None
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def quarter_start(month: dt.date) -> dt.date:
+    return dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def branch_compliance(
+    organization: PartyOrganization, *, today: dt.date | None = None, months: int = 12
+) -> Compliance:
+    """三会一课 compliance over the ``months`` ending with the current one: one query."""
+    current = (today or timezone.localdate()).replace(day=1)
+    window = [add_months(current, n - months + 1) for n in range(months)]
+    # A quarter cut by the window's start still counts its earlier months.
+    counts = monthly_counts(organization, since=quarter_start(window[0]), until=add_months(current, 1))
+    rows = [
+        ComplianceRow(
+            r, _quarterly(r, window, counts, current) if r.quarterly else _monthly(r, window, counts, current)
+        )
+        for r in REQUIREMENTS
+    ]
+    return Compliance(months=window, rows=rows)
+
+
+def monthly_counts(
+    organization: PartyOrganization, *, since: dt.date, until: dt.date
+) -> dict[tuple[str, dt.date], int]:
+    """Records per (kind, local month) for the organization and its 党小组, in one GROUP BY."""
+    rows = (
+        ActivityRecord.objects.filter(
+            organization__path__startswith=organization.path,
+            kind__in=[r.kind for r in REQUIREMENTS],
+            started_at__gte=local_midnight(since),
+            started_at__lt=local_midnight(until),
+        )
+        .annotate(month=TruncMonth("started_at"))  # truncated in the current time zone (Asia/Shanghai)
+        .values("kind", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(row["kind"], _as_date(row["month"])): row["n"] for row in rows}
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _status(count: int, is_current: bool) -> PeriodStatus:
+    if count:
+        return PeriodStatus.MET
+    return PeriodStatus.OPEN if is_current else PeriodStatus.MISSING
+
+
+def _monthly(requirement: Requirement, window: list[dt.date], counts: dict, current: dt.date) -> list[Period]:
+    periods = []
+    for month in window:
+        count = counts.get((requirement.kind.value, month), 0)
+        label = _("%(year)d年%(month)d月") % {"year": month.year, "month": month.month}
+        is_current = month == current
+        periods.append(Period(month, 1, count, _status(count, is_current), label, is_current))
+    return periods
+
+
+def _quarterly(
+    requirement: Requirement, window: list[dt.date], counts: dict, current: dt.date
+) -> list[Period]:
+    spans: dict[dt.date, list[dt.date]] = defaultdict(list)
+    for month in window:
+        spans[quarter_start(month)].append(month)
+    periods = []
+    for start, months in spans.items():
+        quarter = [add_months(start, i) for i in range(3)]
+        count = sum(counts.get((requirement.kind.value, m), 0) for m in quarter)
+        label = _("%(year)d年第%(q)d季度") % {"year": start.year, "q": (start.month - 1) // 3 + 1}
+        is_current = current in quarter
+        periods.append(Period(months[0], len(months), count, _status(count, is_current), label, is_current))
+    return periods
+
+
+# ---------------------------------------------------------------------------------------------
+# Organizational-life bases
+
+SLOT_HORIZON = dt.timedelta(days=60)
+
+
+def open_bases(*, region_path: str = "", horizon: dt.timedelta = SLOT_HORIZON) -> QuerySet[OrgLifeBase]:
+    """Active bases with their coming slots (``upcoming``), two queries in all."""
+    now = timezone.now()
+    slots = BaseSlot.objects.filter(starts_at__gt=now, starts_at__lt=now + horizon).order_by("starts_at")
+    bases = (
+        OrgLifeBase.objects.filter(is_active=True)
+        .select_related("region")
+        .prefetch_related(Prefetch("slots", queryset=slots, to_attr="upcoming"))
+    )
+    return bases.filter(region__path__startswith=region_path) if region_path else bases
+
+
+def bookings_of(organization: PartyOrganization) -> QuerySet[BaseBooking]:
+    """An organization's bookings: coming ones first, then the past, newest first."""
+    return (
+        BaseBooking.objects.filter(organization=organization)
+        .select_related("slot__base__region", "booked_by", "activity")
+        .order_by("-slot__starts_at")
+    )
+
+
+def live_booking_slot_ids(organization: PartyOrganization, slots: Iterable[BaseSlot]) -> set[int]:
+    """Which of these slots the organization already holds (to show 已预约 instead of 预约)."""
+    return set(
+        BaseBooking.objects.filter(
+            organization=organization, status=BookingStatus.BOOKED, slot__in=[s.pk for s in slots]
+        ).values_list("slot_id", flat=True)
+    )

@@ -1,0 +1,268 @@
+"""Reads of brands: the public wall and brand page, staff lists, the review queue, the history.
+
+Figures (activities, participants, people served, satisfaction, last activity) come from the
+activity records in one GROUP BY query over the brands of the page shown, served by the
+(brand, started_at) index: the wall costs the same with 14 brands or 1,400, and never computes
+figures for brands it does not show (a correlated subquery per row would, on SQLite, be run for
+every brand before sorting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from brands.models import ActivityPhoto, ActivityRecord, Brand, BrandStatus, Tag
+from grids.models import CODE_LENGTH, PartyOrganization, Region, RegionLevel
+from portal.scoping import Action
+
+# A district's path is "<city code>/<district code>/": the first 14 characters of every path below it.
+DISTRICT_PATH_LENGTH = CODE_LENGTH["city"] + CODE_LENGTH["district"] + 2
+TIMELINE_LENGTH = 10
+HOME_BRANDS = 6
+
+
+@dataclass(frozen=True)
+class BrandFigures:
+    activity_count: int = 0
+    participants: int = 0  # party members attending plus other participants
+    people_served: int = 0
+    average_satisfaction: Decimal | None = None  # over the records where it was recorded
+    last_activity_at: datetime | None = None
+
+
+def figures_by_brand(brand_ids: Iterable[int]) -> dict[int, BrandFigures]:
+    """The figures of each brand (missing: no records yet), in one query."""
+    rows = (
+        ActivityRecord.objects.filter(brand_id__in=list(brand_ids))
+        .order_by()
+        .values("brand_id")
+        .annotate(
+            activity_count=Count("pk"),
+            participants=Sum(F("attendee_count") + F("other_participants")),
+            people_served=Sum("people_served"),
+            average_satisfaction=Avg("satisfaction"),
+            last_activity_at=Max("started_at"),
+        )
+    )
+    return {row.pop("brand_id"): _figures(row) for row in rows}
+
+
+def _figures(row: dict[str, Any]) -> BrandFigures:
+    average = row["average_satisfaction"]
+    return BrandFigures(
+        activity_count=row["activity_count"],
+        participants=row["participants"] or 0,
+        people_served=row["people_served"] or 0,
+        # SQLite answers a float; one decimal place is what pages and the API show.
+        average_satisfaction=None if average is None else Decimal(str(average)).quantize(Decimal("0.1")),
+        last_activity_at=row["last_activity_at"],
+    )
+
+
+def attach_figures(brands: Iterable[Brand]) -> list[Brand]:
+    """Set ``brand.figures`` on each brand of a page (one query for the lot)."""
+    brands = list(brands)
+    figures = figures_by_brand(b.pk for b in brands)
+    for brand in brands:
+        brand.figures = figures.get(brand.pk, BrandFigures())
+    return brands
+
+
+def brand_figures(brand: Brand) -> BrandFigures:
+    return figures_by_brand([brand.pk]).get(brand.pk, BrandFigures())
+
+
+def with_district(queryset: QuerySet[Brand]) -> QuerySet[Brand]:
+    """Annotate district_name: the district above the brand's region (none for a city-level owner)."""
+    districts = Region.objects.filter(
+        level=RegionLevel.DISTRICT, path=Substr(OuterRef("region__path"), 1, DISTRICT_PATH_LENGTH)
+    )
+    return queryset.annotate(district_name=Subquery(districts.values("name")[:1]))
+
+
+def wall_brands() -> QuerySet[Brand]:
+    """Published brands as wall cards (figures: ``attach_figures`` on the page shown)."""
+    base = Brand.objects.published().select_related("organization").only(
+        "id", "name", "slogan", "category", "level", "cover_thumbnail", "published_at",
+        "organization__id", "organization__name",
+    )  # fmt: skip
+    return with_district(base)
+
+
+def home_brands(limit: int = HOME_BRANDS) -> list[Brand]:
+    """A few published brands for the home page, the most recently published first."""
+    return list(with_district(Brand.objects.published().select_related("organization"))[:limit])
+
+
+def wall_districts() -> QuerySet[Region]:
+    return Region.objects.filter(level=RegionLevel.DISTRICT).only("code", "name").order_by("code")
+
+
+def wall_tags() -> QuerySet[Tag]:
+    return Tag.objects.filter(brands__status=BrandStatus.PUBLISHED).distinct().order_by("name")
+
+
+def public_brand(pk: int) -> Brand:
+    """A published brand with its tags, gallery and recognitions, or 404 (drafts are never public)."""
+    queryset = with_district(
+        Brand.objects.published()
+        .select_related("organization", "region")
+        .prefetch_related("tags", "images", "recognitions")
+    )
+    brand = queryset.filter(pk=pk).first()
+    if brand is None:
+        raise Http404
+    return brand
+
+
+def brand_timeline(brand: Brand, limit: int = TIMELINE_LENGTH) -> list[ActivityRecord]:
+    """The latest activity records of a brand, with their organization and first photos (2 queries)."""
+    photos = Prefetch("photos", queryset=ActivityPhoto.objects.only("id", "activity_id", "thumbnail"))
+    return list(
+        ActivityRecord.objects.filter(brand=brand)
+        .select_related("organization")
+        .prefetch_related(photos)
+        .order_by("-started_at")[:limit]
+    )
+
+
+def staff_brands(actor: Any) -> QuerySet[Brand]:
+    """Brands in the actor's scope, every status, newest change first."""
+    return with_district(
+        Brand.objects.visible_to(actor, Action.VIEW).select_related("organization").order_by("-updated_at")
+    )
+
+
+def staff_brand(actor: Any, pk: int, action: str = Action.VIEW) -> Brand:
+    """One brand the actor may act on, or 404: outsiders learn nothing, not even that it exists."""
+    queryset = Brand.objects.visible_to(actor, action).select_related(
+        "organization", "region", "reviewed_by", "submitted_by", "created_by"
+    )
+    brand = queryset.filter(pk=pk).first()
+    if brand is None:
+        raise Http404
+    return brand
+
+
+def review_queue(actor: Any) -> QuerySet[Brand]:
+    """Submitted brands the actor may review: strictly below one of their review grants."""
+    return with_district(
+        Brand.objects.visible_to(actor, Action.REVIEW, strict=True)
+        .filter(status=BrandStatus.SUBMITTED)
+        .select_related("organization", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def owner_organizations(actor: Any) -> QuerySet[PartyOrganization]:
+    """Organizations the actor may register a brand for."""
+    return (
+        PartyOrganization.objects.visible_to(actor, Action.CHANGE)
+        .select_related("region")
+        .order_by("region__path", "name")
+    )
+
+
+# --- history -------------------------------------------------------------------------------
+
+HISTORY_FIELDS = (
+    "name", "organization", "category", "level", "year_launched", "slogan", "summary", "story",
+    "cover", "status", "return_reason",
+)  # fmt: skip
+HISTORY_LENGTH = 50
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    kind: str
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def brand_history(brand: Brand, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
+    """Who changed what and when, newest first, each entry with its field-by-field differences.
+
+    Three queries whatever the length: the entries, their tag snapshots, the organizations named.
+    """
+    records = list(
+        brand.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    tags = _tag_snapshots([r.history_id for r in records])
+    org_ids = {r.organization_id for r in records}
+    organizations = dict(PartyOrganization.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = _changes(record, previous, organizations)
+        if previous is not None:
+            changes += _tag_change(tags.get(previous.history_id, []), tags.get(record.history_id, []))
+        who = record.history_user.display_name if record.history_user else "—"
+        reason = record.history_change_reason or ""
+        entries.append(
+            HistoryEntry(record.history_date, who, record.get_history_type_display(), reason, changes)
+        )
+    return entries
+
+
+def _tag_change(old: list[str], new: list[str]) -> list[FieldChange]:
+    if old == new:
+        return []
+    label = str(Brand._meta.get_field("tags").verbose_name)
+    return [FieldChange(label, "、".join(old) or "—", "、".join(new) or "—")]
+
+
+def _tag_snapshots(history_ids: list[int]) -> dict[int, list[str]]:
+    # simple_history keeps each entry's tags in a generated through model.
+    through = Brand.history.model._meta.get_field("historicalbrand_tags").related_model
+    snapshots: dict[int, list[str]] = {}
+    rows = through.objects.filter(history_id__in=history_ids).values_list("history_id", "tag__name")
+    for history_id, name in rows.order_by("tag__name"):
+        snapshots.setdefault(history_id, []).append(name)
+    return snapshots
+
+
+def _changes(record: Any, previous: Any, organizations: dict[int, str]) -> list[FieldChange]:
+    if previous is None:
+        return []
+    changes = []
+    for name in HISTORY_FIELDS:
+        model_field = Brand._meta.get_field(name)
+        old, new = getattr(previous, model_field.attname), getattr(record, model_field.attname)
+        if old != new:
+            changes.append(
+                FieldChange(
+                    str(model_field.verbose_name),
+                    _display(model_field, old, organizations),
+                    _display(model_field, new, organizations),
+                )
+            )
+    return changes
+
+
+def _display(model_field: Any, value: Any, organizations: dict[int, str]) -> str:
+    if value in (None, ""):
+        return "—"
+    if model_field.name == "organization":
+        return organizations.get(value, f"#{value}")
+    if model_field.name == "cover":
+        return str(value).rsplit("/", 1)[-1]
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
