@@ -37,9 +37,13 @@ class MenuEntry:
 # The main menu, in display order. Public pages first; each app adds its pages here.
 MENU = (
     MenuEntry("home", _("首页"), "home"),
+    MenuEntry("wall", _("品牌墙"), "brands:wall"),
+    MenuEntry("activities", _("活动记录"), "brands:activity_list", may(Action.VIEW)),
     MenuEntry("tree", _("组织架构"), "grids:tree", may(Action.VIEW)),
     MenuEntry("members", _("党员"), "grids:member_list", may(Action.VIEW)),
-    MenuEntry("import", _("导入党员"), "grids:member_import", may(Action.CHANGE)),
+    MenuEntry("brands", _("品牌管理"), "brands:brand_list", may(Action.VIEW)),
+    MenuEntry("review", _("品牌审核"), "brands:review_queue", may(Action.REVIEW)),
+    MenuEntry("bases", _("组织生活基地"), "brands:base_list", may(Action.CHANGE)),
     MenuEntry("roles", _("角色授权"), "role_list", may(Action.MANAGE_ROLES)),
     MenuEntry("api", _("接口文档"), "api-docs", api_readers),
 )

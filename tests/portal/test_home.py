@@ -26,15 +26,27 @@ def test_it_tells_residents_volunteers_and_secretaries_what_they_can_do(client, 
         assert f"{audience}</h3>" in html
 
 
-def test_it_lists_brand_programs_until_the_brands_app_fills_the_slot(client, db):
+def test_it_shows_published_brands_only(client, world):
+    from brands.models import BrandStatus
+    from tests.brands.factories import BrandFactory
+
+    BrandFactory(name="小板凳工作法", organization=world.haishu_committee, status=BrandStatus.PUBLISHED)
+    BrandFactory(name="尚在草稿的品牌", organization=world.haishu_committee)
     html = client.get(reverse("home")).content.decode()
     assert 'id="brands-heading"' in html
     assert "小板凳工作法" in html
+    assert "尚在草稿的品牌" not in html
+
+
+def test_without_published_brands_it_says_they_are_coming(client, db):
+    html = client.get(reverse("home")).content.decode()
+    assert "发布后将在这里展示" in html
 
 
 def test_the_figures_are_counted_once_then_served_from_the_cache(client, world, django_assert_num_queries):
-    with django_assert_num_queries(3):
-        # 1. regions per level  2. organizations  3. members
+    with django_assert_num_queries(4):
+        # 1. regions per level  2. organizations  3. members  4. the featured brands
         client.get(reverse("home"))
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
+        # 1. the featured brands (a published brand shows at once)
         client.get(reverse("home"))

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from portal.context_processors import navigation
 from tests.factories import UserFactory
 
-ALL = ["home", "tree", "members", "import", "roles", "api"]
+ALL = ["home", "wall", "activities", "tree", "members", "brands", "review", "bases", "roles", "api"]
 
 
 def nav_for(user, path: str = "/") -> list:
@@ -18,8 +18,8 @@ def nav_for(user, path: str = "/") -> list:
 @pytest.mark.parametrize(
     ("who", "keys"),
     [
-        ("volunteer", ["home"]),
-        ("haishu_secretary", ["home", "tree", "members", "import", "api"]),
+        ("volunteer", ["home", "wall"]),
+        ("haishu_secretary", ["home", "wall", "activities", "tree", "members", "brands", "bases", "api"]),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
         ("city_staff", ALL),
@@ -32,12 +32,15 @@ def test_the_menu_shows_each_role_what_it_can_do(world, who, keys):
 def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         items = nav_for(AnonymousUser())
-    assert [(item.key, str(item.label), item.url) for item in items] == [("home", "首页", "/")]
+    assert [(item.key, str(item.label), item.url) for item in items] == [
+        ("home", "首页", "/"),
+        ("wall", "品牌墙", "/brands/"),
+    ]
 
 
 def test_staff_without_a_role_only_get_the_api_docs(db):
     user = UserFactory(is_staff=True)
-    assert [item.key for item in nav_for(user)] == ["home", "api"]
+    assert [item.key for item in nav_for(user)] == ["home", "wall", "api"]
 
 
 def test_a_superuser_sees_everything(db):
@@ -56,7 +59,8 @@ def test_the_menu_costs_one_query(world, django_assert_num_queries):
         ("/", "home"),
         ("/grids/members/", "members"),
         ("/grids/members/42/edit/", "members"),
-        ("/grids/members/import/7/", "import"),
+        ("/grids/members/import/7/", "members"),
+        ("/brands/activities/new/", "activities"),
         ("/grids/tree/330203/", "tree"),
         ("/roles/new/", "roles"),
         ("/accounts/login/", None),
