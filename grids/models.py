@@ -30,6 +30,8 @@ LEVEL_ORDER = [
 ]
 # Administrative codes have a fixed length per level, so a level's paths all have one length.
 CODE_LENGTH = {"city": 6, "district": 6, "street": 9, "community": 12, "grid": 15}
+# The digits a child's code shares with its parent's (a city's "330200" contributes "3302").
+PREFIX_LENGTH = {"city": 4, "district": 6, "street": 9, "community": 12}
 
 
 class Region(models.Model):
@@ -84,7 +86,7 @@ class Region(models.Model):
             raise ValidationError({"parent": _("上级区域的层级不正确。")})
         if len(self.code) != CODE_LENGTH[self.level] or not self.code.isdigit():
             raise ValidationError({"code": _("区划代码应为%(n)d位数字。") % {"n": CODE_LENGTH[self.level]}})
-        if self.parent and not self.code.startswith(self.parent.code[: CODE_LENGTH[self.parent.level]]):
+        if self.parent and not self.code.startswith(self.parent.code[: PREFIX_LENGTH[self.parent.level]]):
             raise ValidationError({"code": _("区划代码须以上级代码开头。")})
 
 

@@ -115,11 +115,31 @@ def _spec(model: type[models.Model]) -> ScopeSpec:
     return spec
 
 
-def _grant_q(grant: Grant, spec: ScopeSpec, strict: bool) -> Q | None:
+def _related_model(model: type[models.Model], lookup: str) -> type[models.Model]:
+    for name in lookup.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def _path_q(model: type[models.Model], lookup: str, path: str, strict: bool) -> Q:
+    relation = lookup.removesuffix("__path")
+    if relation == lookup or path.count("/") == 1:
+        # On the node's own table, or for a root grant that matches nearly every row, the plain
+        # join lets PostgreSQL walk the primary key and stop at the first page.
+        q = Q(**{f"{lookup}__startswith": path})
+        return q & ~Q(**{lookup: path}) if strict else q
+    # Below the root, "relation IN (nodes of the subtree)" lets the planner start from the
+    # (indexed) subtree instead of scanning the whole table in id order to fill a page.
+    nodes = _related_model(model, relation).objects.filter(path__startswith=path)
+    if strict:
+        nodes = nodes.exclude(path=path)
+    return Q(**{f"{relation}_id__in_subtree": nodes.values("pk")})
+
+
+def _grant_q(model: type[models.Model], grant: Grant, spec: ScopeSpec, strict: bool) -> Q | None:
     for path, lookup in ((grant.region_path, spec.region), (grant.org_path, spec.organization)):
         if path and lookup:
-            q = Q(**{f"{lookup}__startswith": path})
-            return q & ~Q(**{lookup: path}) if strict else q
+            return _path_q(model, lookup, path, strict)
     return None
 
 
@@ -136,7 +156,7 @@ def scope(actor: Actor, queryset: models.QuerySet, action: str = Action.VIEW, *,
             continue
         if grant.everything:
             return queryset
-        q = _grant_q(grant, spec, strict)
+        q = _grant_q(queryset.model, grant, spec, strict)
         if q is not None:
             combined = q if combined is None else combined | q
     return queryset.none() if combined is None else queryset.filter(combined)
@@ -165,6 +185,25 @@ def can(actor: Actor, action: str, obj: models.Model, *, strict: bool = False) -
             if mine and theirs and theirs.startswith(mine) and not (strict and theirs == mine):
                 return True
     return False
+
+
+@models.ForeignKey.register_lookup
+class InSubtree(models.Lookup):
+    """``fk IN (subquery)`` that PostgreSQL evaluates first, as ``fk = ANY(ARRAY(subquery))``.
+
+    As a plain IN, PostgreSQL turns the subquery into a semi-join and, for "newest page first",
+    walks the whole table in id order: a district whose members are old rows read 260,000 rows
+    to fill a page of 50. The array is computed once and the rows found by the foreign-key index.
+    """
+
+    lookup_name = "in_subtree"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
 
 
 class ScopedQuerySet(models.QuerySet):
