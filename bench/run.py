@@ -320,7 +320,7 @@ def prepare(env: dict[str, str], args: argparse.Namespace) -> None:
         return
     print(f"Seeding --scale {args.scale} (this takes a few minutes for the city)…", flush=True)
     began = time.monotonic()
-    manage(env, "seed_demo", "--scale", args.scale)
+    manage(env, "seed_demo", "--scale", args.scale, "--allow-demo-accounts")
     print(f"Seeded in {time.monotonic() - began:.1f} s (wall clock, including Django start-up).")
 
 

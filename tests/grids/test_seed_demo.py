@@ -47,7 +47,7 @@ NINGBO = {
 
 def seed_small() -> str:
     out = StringIO()
-    call_command("seed_demo", scale="small", stdout=out)
+    call_command("seed_demo", scale="small", allow_demo_accounts=True, stdout=out)
     return out.getvalue()
 
 
@@ -191,3 +191,11 @@ def test_the_city_scale_reaches_the_real_figures():
     organized = [n for level in ("street", "community", "grid") for n in plan.walk(level)]
     assert sum(n.members for n in organized) == CITY_MEMBERS == 300_000
     assert len({g.code for g in grids}) == len(grids)
+
+
+def test_it_refuses_to_create_published_passwords_outside_debug(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("seed_demo", scale="small", stdout=StringIO())
+    assert not Region.objects.exists()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -68,8 +69,18 @@ class Command(BaseCommand):
             "14,700 grid branches, 300,000 members (use PostgreSQL)",
         )
         parser.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
+        parser.add_argument(
+            "--allow-demo-accounts",
+            action="store_true",
+            help="seed with DEBUG off too (benchmarks): the accounts have published passwords",
+        )
 
-    def handle(self, *args: Any, scale: str, seed: int, **options: Any) -> None:
+    def handle(self, *args: Any, scale: str, seed: int, allow_demo_accounts: bool, **options: Any) -> None:
+        if not (settings.DEBUG or allow_demo_accounts):
+            raise CommandError(
+                "seed_demo creates accounts with published passwords: run it with DEBUG=true, or pass "
+                "--allow-demo-accounts on a database no real user can reach (benchmarks)."
+            )
         rng = random.Random(seed)
         started = time.monotonic()
         timings = []
@@ -104,7 +115,12 @@ class Command(BaseCommand):
                 name=DEMO_KEY_NAME,
                 partner=DEMO_PARTNER,
                 region=Region.objects.get(code=CITY_CODE),
-                scopes=[ApiScope.READ, ApiScope.WISHES_WRITE, ApiScope.SERVICE_WRITE],
+                scopes=[
+                    ApiScope.READ,
+                    ApiScope.WISHES_WRITE,
+                    ApiScope.SERVICE_WRITE,
+                    ApiScope.ACTIVITIES_WRITE,
+                ],
             )
             log("  partner API key: 1 added")
 
