@@ -8,7 +8,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 PASSWORD = "pass-1234-word"
-STAFF_MENU = ["首页", "组织架构", "党员", "导入党员", "角色授权", "接口文档"]
+STAFF_MENU = [
+    "首页", "品牌墙", "活动记录", "组织架构", "党员", "品牌管理", "品牌审核", "组织生活基地", "角色授权", "接口文档",
+]  # fmt: skip
 
 
 def menu(page: Page) -> list[str]:
@@ -30,7 +32,7 @@ def test_staff_log_in_see_their_name_and_menu_and_log_out(page: Page, live_serve
 
     expect(page.get_by_role("link", name="登录", exact=True)).to_be_visible()
     expect(page.locator(".account-name")).to_have_count(0)
-    assert menu(page) == ["首页"]
+    assert menu(page) == ["首页", "品牌墙"]
 
 
 def test_a_branch_secretary_logs_in_with_a_mobile_number_and_gets_the_branch_menu(
@@ -41,7 +43,16 @@ def test_a_branch_secretary_logs_in_with_a_mobile_number_and_gets_the_branch_men
 
     login(page, live_server.url, "13805740001", PASSWORD)
 
-    assert menu(page) == ["首页", "组织架构", "党员", "导入党员", "接口文档"]
+    assert menu(page) == [
+        "首页",
+        "品牌墙",
+        "活动记录",
+        "组织架构",
+        "党员",
+        "品牌管理",
+        "组织生活基地",
+        "接口文档",
+    ]
 
 
 def test_a_wrong_password_is_explained_on_the_form(page: Page, live_server, world):
