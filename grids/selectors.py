@@ -5,13 +5,9 @@ organization tree in Python, so each page runs the same number of queries whatev
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from grids.models import (
     CODE_LENGTH,
@@ -23,6 +19,7 @@ from grids.models import (
     RegionLevel,
 )
 from grids.services import MEMBER_FIELDS
+from portal import history
 from portal.privacy import mask_mobile
 from portal.scoping import Action, Actor, Grant, can, grants_for
 
@@ -235,89 +232,20 @@ def member_for_page(actor: Actor, pk: int) -> PartyMember | None:
     return members_visible(actor).select_related("organization__region", "region").filter(pk=pk).first()
 
 
-@dataclass
-class Change:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: str
-    what: str
-    changes: list[Change]
-    note: str = ""  # shown when there are no changes to list
-
-
 # What a history entry may show: the editable fields and the masked ID number (never the hash).
 HISTORY_FIELDS = (*MEMBER_FIELDS, "id_number_masked")
+HISTORY_LENGTH = 20
 
 
-def _display(member_field: Any, value: Any, org_names: dict[int, str]) -> str:
-    if value in (None, ""):
-        return "—"
-    if member_field.name == "organization":
-        return org_names.get(value, f"#{value}")
-    if member_field.name == "mobile":
-        return mask_mobile(value)
-    if member_field.choices:
-        return str(dict(member_field.choices).get(value, value))
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    return str(value)
-
-
-def _changes(new: Any, old: Any, org_names: dict[int, str]) -> list[Change]:
-    changes = []
-    for name in HISTORY_FIELDS:
-        member_field = PartyMember._meta.get_field(name)
-        before, after = getattr(old, member_field.attname), getattr(new, member_field.attname)
-        if before != after:
-            changes.append(
-                Change(
-                    str(member_field.verbose_name),
-                    _display(member_field, before, org_names),
-                    _display(member_field, after, org_names),
-                )
-            )
-    return changes
-
-
-HISTORY_KINDS = {"+": _lazy("创建"), "~": _lazy("修改"), "-": _lazy("删除")}
-
-
-def _history_entry(record: Any, older: Any, org_names: dict[int, str]) -> HistoryEntry:
-    changes, note = [], ""
-    if record.history_type == "~" and older is None:
-        # Rows loaded in bulk (imports, seeding) have no creation record to compare against.
-        note = _("此前无记录，无法比较。")
-    elif record.history_type == "~":
-        changes = _changes(record, older, org_names)
-        note = "" if changes else _("保存时未改动任何字段。")
-    user = record.history_user
-    return HistoryEntry(
-        when=record.history_date,
-        who=user.display_name if user else _("系统"),
-        what=str(HISTORY_KINDS.get(record.history_type, record.history_type)),
-        changes=changes,
-        note=note,
-    )
-
-
-def member_history(member: PartyMember, limit: int = 20) -> list[HistoryEntry]:
+def member_history(member: PartyMember, limit: int = HISTORY_LENGTH) -> list[history.HistoryEntry]:
     """The last ``limit`` changes to a member: who, when, and each field's old and new value.
 
     One query for the records (one more than shown, to diff the oldest against), one for the
     names of the organizations they mention.
     """
-    records = list(
-        member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    org_ids = {r.organization_id for r in records}
-    org_names = dict(PartyOrganization.objects.filter(pk__in=org_ids).order_by().values_list("pk", "name"))
-    return [
-        _history_entry(record, records[i + 1] if i + 1 < len(records) else None, org_names)
-        for i, record in enumerate(records[:limit])
-    ]
+    records = history.latest_records(member, limit)
+    formats = {
+        "organization": history.names(PartyOrganization, (r.organization_id for r in records)),
+        "mobile": mask_mobile,
+    }
+    return history.entries(records, HISTORY_FIELDS, limit=limit, formats=formats)

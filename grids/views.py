@@ -9,10 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.db import IntegrityError
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -21,31 +19,11 @@ from grids.filters import MemberFilter
 from grids.forms import MEMBER_MORE_FILTERS, MemberForm, OrganizationForm, tidy_member_filter_form
 from grids.models import PartyOrganization, Region
 from portal.errors import DomainError
+from portal.pages import add_service_error, found_or_404, paginate
 from portal.scoping import Action, can, has_any
 
 MEMBERS_PER_PAGE = 30
 ORGANIZATION_MEMBERS_PER_PAGE = 30
-
-
-def _found(obj: Any) -> Any:
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _page(request: HttpRequest, queryset: Any, per_page: int) -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _add_service_error(form: Form, error: DomainError | ValidationError) -> None:
-    """Put a service's refusal on the form: field errors on their fields, the rest above the form."""
-    if isinstance(error, DomainError):
-        form.add_error(None, error.message)
-    elif hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Tree ------------------------------------------------------------------------------------------
@@ -54,7 +32,7 @@ def _add_service_error(form: Form, error: DomainError | ValidationError) -> None
 @login_required
 def tree(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if code is not None:
-        return _tree_node(request, _found(selectors.visible_region(request.user, code)))
+        return _tree_node(request, found_or_404(selectors.visible_region(request.user, code)))
     roots = selectors.tree_roots(request.user)
     if roots.single_region is not None:
         return _tree_node(request, roots.single_region)
@@ -78,12 +56,12 @@ def _tree_node(request: HttpRequest, region: Region) -> HttpResponse:
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    organization = _found(selectors.organization_for_page(user, pk))
+    organization = found_or_404(selectors.organization_for_page(user, pk))
     context = {
         "organization": organization,
         "children": selectors.organization_children(user, organization),
         "figures": selectors.organization_member_figures(user, organization),
-        "page": _page(
+        "page": paginate(
             request, selectors.organization_members(user, organization), ORGANIZATION_MEMBERS_PER_PAGE
         ),
         "can_edit": selectors.can_edit_organization(user, organization),
@@ -106,7 +84,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         try:
             organization = services.organization_create(actor=request.user, **form.cleaned_data)
         except (DomainError, ValidationError) as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已新建党组织“%(name)s”。") % {"name": organization.name})
             return redirect("grids:organization_detail", pk=organization.pk)
@@ -115,7 +93,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _found(selectors.organization_for_page(request.user, pk))
+    organization = found_or_404(selectors.organization_for_page(request.user, pk))
     if not selectors.can_edit_organization(request.user, organization):
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, actor=request.user, organization=organization)
@@ -124,7 +102,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.organization_update(actor=request.user, organization=organization, **form.cleaned_data)
         except (DomainError, ValidationError) as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("grids:organization_detail", pk=organization.pk)
@@ -145,7 +123,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "more_filters": [filterset.form[name] for name in MEMBER_MORE_FILTERS],
         "more_filters_active": any(request.GET.get(name) for name in MEMBER_MORE_FILTERS),
-        "page": _page(request, filterset.qs, MEMBERS_PER_PAGE),
+        "page": paginate(request, filterset.qs, MEMBERS_PER_PAGE),
         "filtered_organization": _filtered_organization(request),
         "can_change": has_any(user, Action.CHANGE),
         "can_export": has_any(user, Action.EXPORT),
@@ -164,7 +142,7 @@ def _filtered_organization(request: HttpRequest) -> PartyOrganization | None:
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    member = _found(selectors.member_for_page(user, pk))
+    member = found_or_404(selectors.member_for_page(user, pk))
     # The change history is for staff who review this place, not for every secretary.
     show_history = can(user, Action.REVIEW, member)
     context = {
@@ -192,7 +170,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _found(selectors.member_for_page(request.user, pk))
+    member = found_or_404(selectors.member_for_page(request.user, pk))
     if not can(request.user, Action.CHANGE, member):
         raise PermissionDenied
     form = MemberForm(request.POST or None, actor=request.user, member=member)
@@ -212,7 +190,7 @@ def _save_member(form: MemberForm, save: Any) -> Any:
     try:
         return save()
     except (DomainError, ValidationError) as error:
-        _add_service_error(form, error)
+        add_service_error(form, error)
     except IntegrityError:
         # Two people registering one ID number at the same moment: the unique hash decides.
         form.add_error("id_number", _("该身份证号已登记过党员信息。"))

@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -31,6 +31,7 @@ from brands.models import (
     OrgLifeBase,
 )
 from grids.models import PartyMember, PartyOrganization
+from portal import history
 from portal.models import Role
 from portal.scoping import Action, Actor
 
@@ -137,55 +138,7 @@ def bookings_to_record(
 # ---------------------------------------------------------------------------------------------
 # History
 
-
-@dataclass(frozen=True)
-class Change:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: dt.datetime
-    who: str
-    what: str
-    reason: str
-    changes: list[Change]
-
-
-HISTORY_TYPES = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
-HISTORY_LIMIT = 50
-
-
-def activity_history(record: ActivityRecord) -> list[HistoryEntry]:
-    """Who changed what and when, newest first; each entry compared with the one before it.
-
-    Costs three queries: the snapshots with their users, the attendees of each snapshot, and
-    the names of the members and brands that appear in them.
-    """
-    snapshots = list(
-        record.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : HISTORY_LIMIT + 1
-        ]
-    )
-    attendees = _snapshot_attendees(snapshots)
-    names = _names_in(snapshots, attendees)
-    entries = []
-    for newer, older in zip(snapshots[:HISTORY_LIMIT], snapshots[1:] + [None], strict=False):
-        changes = [] if older is None else _changes(newer, older, attendees, names)
-        entries.append(
-            HistoryEntry(
-                when=newer.history_date,
-                who=newer.history_user.display_name if newer.history_user else str(_("合作系统")),
-                what=str(HISTORY_TYPES.get(newer.history_type, newer.history_type)),
-                reason=newer.history_change_reason or "",
-                changes=changes,
-            )
-        )
-    return entries
-
-
+HISTORY_LENGTH = 50
 # Fields a person can read in the history, in the order they appear on the form.
 HISTORY_FIELDS = (
     "kind", "topic", "started_at", "ended_at", "place", "base_booking", "brand", "attendees",
@@ -193,65 +146,46 @@ HISTORY_FIELDS = (
 )  # fmt: skip
 
 
-def _snapshot_attendees(snapshots: list[Any]) -> dict[int, set[int]]:
-    rows = apps.get_model("brands", "HistoricalActivityRecord_attendees").objects.filter(
-        history_id__in=[s.pk for s in snapshots]
+def activity_history(record: ActivityRecord) -> list[history.HistoryEntry]:
+    """Who changed what and when, newest first; each entry compared with the one before it.
+
+    Costs four queries at most: the snapshots with their users, the attendees of each snapshot,
+    and the names of the members and of the brands that appear in them.
+    """
+    snapshots = history.latest_records(record, HISTORY_LENGTH)
+    attendees = history.m2m_snapshots(snapshots, "attendees")
+    member_name = history.names(PartyMember, chain.from_iterable(attendees.values()))
+    formats = {
+        "brand": history.names(Brand, (s.brand_id for s in snapshots)),
+        "base_booking": lambda pk: str(_("基地预约 #%(id)s") % {"id": pk}),
+    }
+    compares = {"attendees": _attendee_change(attendees, member_name)}
+    # A record without a user came through the API, from a partner system.
+    return history.entries(
+        snapshots,
+        HISTORY_FIELDS,
+        limit=HISTORY_LENGTH,
+        formats=formats,
+        compares=compares,
+        nobody=str(_("合作系统")),
     )
-    attendees: dict[int, set[int]] = {s.pk: set() for s in snapshots}
-    for history_id, member_id in rows.values_list("history_id", "partymember_id"):
-        attendees[history_id].add(member_id)
-    return attendees
 
 
-def _names_in(snapshots: list[Any], attendees: dict[int, set[int]]) -> dict[tuple[str, int], str]:
-    member_ids = set().union(*attendees.values())
-    brand_ids = {s.brand_id for s in snapshots if s.brand_id}
-    names = {("member", m.pk): m.name for m in PartyMember.objects.filter(pk__in=member_ids).only("name")}
-    names.update({("brand", b.pk): b.name for b in Brand.objects.filter(pk__in=brand_ids).only("name")})
-    return names
+def _attendee_change(attendees: dict[int, list[int]], member_name: history.Format) -> history.Compare:
+    """Who left the list and who joined it, rather than two long lists of names."""
 
+    def compare(older: Any, newer: Any) -> tuple[str, str] | None:
+        before, after = set(attendees[older.history_id]), set(attendees[newer.history_id])
+        if before == after:
+            return None
+        removed = "、".join(sorted(member_name(pk) for pk in before - after))
+        added = "、".join(sorted(member_name(pk) for pk in after - before))
+        return (
+            str(_("移出：%(names)s") % {"names": removed}) if removed else history.EMPTY,
+            str(_("加入：%(names)s") % {"names": added}) if added else history.EMPTY,
+        )
 
-def _changes(
-    newer: Any, older: Any, attendees: dict[int, set[int]], names: dict[tuple[str, int], str]
-) -> list[Change]:
-    changes = []
-    for name in HISTORY_FIELDS:
-        label = str(ActivityRecord._meta.get_field(name).verbose_name)
-        if name == "attendees":
-            before, after = attendees[older.pk], attendees[newer.pk]
-            if before != after:
-                removed, added = _member_names(before - after, names), _member_names(after - before, names)
-                changes.append(
-                    Change(
-                        label,
-                        str(_("移出：%(names)s") % {"names": removed}) if removed else "—",
-                        str(_("加入：%(names)s") % {"names": added}) if added else "—",
-                    )
-                )
-            continue
-        old, new = _display(older, name, names), _display(newer, name, names)
-        if old != new:
-            changes.append(Change(label, old, new))
-    return changes
-
-
-def _member_names(ids: set[int], names: dict[tuple[str, int], str]) -> str:
-    return "、".join(sorted(names.get(("member", i), f"#{i}") for i in ids))
-
-
-def _display(snapshot: Any, name: str, names: dict[tuple[str, int], str]) -> str:
-    value = getattr(snapshot, f"{name}_id" if name in ("brand", "base_booking") else name)
-    if value in (None, ""):
-        return "—"
-    if name == "kind":
-        return str(ActivityKind(value).label) if value in ActivityKind.values else value
-    if name == "brand":
-        return names.get(("brand", value), f"#{value}")
-    if name == "base_booking":
-        return str(_("基地预约 #%(id)s") % {"id": value})
-    if isinstance(value, dt.datetime):
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
-    return str(value)
+    return compare
 
 
 # ---------------------------------------------------------------------------------------------

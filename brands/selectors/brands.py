@@ -10,17 +10,18 @@ every brand before sorting).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
-from django.http import Http404
 
 from brands.models import ActivityPhoto, ActivityRecord, Brand, BrandStatus, Tag
 from grids.models import CODE_LENGTH, PartyOrganization, Region, RegionLevel
+from portal import history
+from portal.pages import found_or_404
 from portal.scoping import Action
 
 # A district's path is "<city code>/<district code>/": the first 14 characters of every path below it.
@@ -117,10 +118,7 @@ def public_brand(pk: int) -> Brand:
         .select_related("organization", "region")
         .prefetch_related("tags", "images", "recognitions")
     )
-    brand = queryset.filter(pk=pk).first()
-    if brand is None:
-        raise Http404
-    return brand
+    return found_or_404(queryset.filter(pk=pk).first())
 
 
 def brand_timeline(brand: Brand, limit: int = TIMELINE_LENGTH) -> list[ActivityRecord]:
@@ -146,10 +144,7 @@ def staff_brand(actor: Any, pk: int, action: str = Action.VIEW) -> Brand:
     queryset = Brand.objects.visible_to(actor, action).select_related(
         "organization", "region", "reviewed_by", "submitted_by", "created_by"
     )
-    brand = queryset.filter(pk=pk).first()
-    if brand is None:
-        raise Http404
-    return brand
+    return found_or_404(queryset.filter(pk=pk).first())
 
 
 def review_queue(actor: Any) -> QuerySet[Brand]:
@@ -175,94 +170,29 @@ def owner_organizations(actor: Any) -> QuerySet[PartyOrganization]:
 
 HISTORY_FIELDS = (
     "name", "organization", "category", "level", "year_launched", "slogan", "summary", "story",
-    "cover", "status", "return_reason",
+    "cover", "status", "return_reason", "tags",
 )  # fmt: skip
 HISTORY_LENGTH = 50
 
 
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: str
-    kind: str
-    reason: str
-    changes: list[FieldChange] = field(default_factory=list)
-
-
-def brand_history(brand: Brand, limit: int = HISTORY_LENGTH) -> list[HistoryEntry]:
+def brand_history(brand: Brand, limit: int = HISTORY_LENGTH) -> list[history.HistoryEntry]:
     """Who changed what and when, newest first, each entry with its field-by-field differences.
 
     Three queries whatever the length: the entries, their tag snapshots, the organizations named.
     """
-    records = list(
-        brand.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    records = history.latest_records(brand, limit)
+    tags = history.m2m_snapshots(records, "tags", "name")
+    formats = {"organization": history.names(PartyOrganization, (r.organization_id for r in records))}
+    return history.entries(
+        records, HISTORY_FIELDS, limit=limit, formats=formats, compares={"tags": _tag_change(tags)}
     )
-    tags = _tag_snapshots([r.history_id for r in records])
-    org_ids = {r.organization_id for r in records}
-    organizations = dict(PartyOrganization.objects.filter(pk__in=org_ids).values_list("pk", "name"))
-    entries = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = _changes(record, previous, organizations)
-        if previous is not None:
-            changes += _tag_change(tags.get(previous.history_id, []), tags.get(record.history_id, []))
-        who = record.history_user.display_name if record.history_user else "—"
-        reason = record.history_change_reason or ""
-        entries.append(
-            HistoryEntry(record.history_date, who, record.get_history_type_display(), reason, changes)
-        )
-    return entries
 
 
-def _tag_change(old: list[str], new: list[str]) -> list[FieldChange]:
-    if old == new:
-        return []
-    label = str(Brand._meta.get_field("tags").verbose_name)
-    return [FieldChange(label, "、".join(old) or "—", "、".join(new) or "—")]
+def _tag_change(tags: dict[int, list[str]]) -> history.Compare:
+    def compare(older: Any, newer: Any) -> tuple[str, str] | None:
+        old, new = tags[older.history_id], tags[newer.history_id]
+        if old == new:
+            return None
+        return "、".join(old) or history.EMPTY, "、".join(new) or history.EMPTY
 
-
-def _tag_snapshots(history_ids: list[int]) -> dict[int, list[str]]:
-    # simple_history keeps each entry's tags in a generated through model.
-    through = Brand.history.model._meta.get_field("historicalbrand_tags").related_model
-    snapshots: dict[int, list[str]] = {}
-    rows = through.objects.filter(history_id__in=history_ids).values_list("history_id", "tag__name")
-    for history_id, name in rows.order_by("tag__name"):
-        snapshots.setdefault(history_id, []).append(name)
-    return snapshots
-
-
-def _changes(record: Any, previous: Any, organizations: dict[int, str]) -> list[FieldChange]:
-    if previous is None:
-        return []
-    changes = []
-    for name in HISTORY_FIELDS:
-        model_field = Brand._meta.get_field(name)
-        old, new = getattr(previous, model_field.attname), getattr(record, model_field.attname)
-        if old != new:
-            changes.append(
-                FieldChange(
-                    str(model_field.verbose_name),
-                    _display(model_field, old, organizations),
-                    _display(model_field, new, organizations),
-                )
-            )
-    return changes
-
-
-def _display(model_field: Any, value: Any, organizations: dict[int, str]) -> str:
-    if value in (None, ""):
-        return "—"
-    if model_field.name == "organization":
-        return organizations.get(value, f"#{value}")
-    if model_field.name == "cover":
-        return str(value).rsplit("/", 1)[-1]
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    return str(value)
+    return compare

@@ -13,9 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +27,7 @@ from brands.services import activities as services
 from brands.services import bases as base_services
 from grids.models import PartyOrganization, Region, RegionLevel
 from portal.errors import DomainError, NotAllowed
+from portal.pages import add_service_error, found_or_404, paginate
 from portal.scoping import Action, can, has_any
 
 ACTIVITIES_PER_PAGE = 30
@@ -36,32 +35,11 @@ BRANCH_RECORDS_PER_PAGE = 20
 NAV = "activities"
 
 
-def _found(obj: Any) -> Any:
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _page(request: HttpRequest, queryset: Any, per_page: int) -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _add_service_error(form: Form, error: DomainError | ValidationError) -> None:
-    """Put a service's refusal on the form: field errors on their fields, the rest above the form."""
-    if isinstance(error, DomainError):
-        form.add_error(None, error.message)
-    elif hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _organization(request: HttpRequest, pk: int) -> PartyOrganization:
     organizations = PartyOrganization.objects.visible_to(request.user).select_related(
         "region", "parent__region"
     )
-    return _found(organizations.filter(pk=pk).first())
+    return found_or_404(organizations.filter(pk=pk).first())
 
 
 def _month(value: str) -> dt.date | None:
@@ -84,7 +62,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         del filterset.form.fields[name]
     context = {
         "filter": filterset,
-        "page": _page(request, filterset.qs, ACTIVITIES_PER_PAGE),
+        "page": paginate(request, filterset.qs, ACTIVITIES_PER_PAGE),
         "default_organization": selectors.default_organization(request.user),
         "nav_active": NAV,
     }
@@ -122,7 +100,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, organization=organization, **form.service_arguments()
             )
         except (DomainError, ValidationError) as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已记录“%(topic)s”。") % {"topic": record.topic})
             return redirect("brands:activity_detail", pk=record.pk)
@@ -131,7 +109,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _found(selectors.activity_for_page(request.user, pk))
+    record = found_or_404(selectors.activity_for_page(request.user, pk))
     refusal = services.edit_refusal(request.user, record)
     if refusal and not can(request.user, Action.CHANGE, record):
         raise PermissionDenied
@@ -144,7 +122,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.activity_update(actor=request.user, record=record, **form.service_arguments())
         except (DomainError, ValidationError) as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("brands:activity_detail", pk=record.pk)
@@ -177,7 +155,7 @@ def _attendance(form: ActivityForm, roster_size: int) -> dict[str, int]:
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    record = _found(selectors.activity_for_page(user, pk))
+    record = found_or_404(selectors.activity_for_page(user, pk))
     # The change history is for staff who oversee this place (the same rule as members' history).
     show_history = can(user, Action.REVIEW, record)
     refusal = services.edit_refusal(user, record)
@@ -206,7 +184,7 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organization": organization,
         "compliance": selectors.branch_compliance(organization) if organization.is_branch else None,
         "month": month,
-        "page": _page(request, records, BRANCH_RECORDS_PER_PAGE),
+        "page": paginate(request, records, BRANCH_RECORDS_PER_PAGE),
         "can_record": services.may_record(user, organization),
         "can_view_parent": organization.parent_id and can(user, Action.VIEW, organization.parent),
         "nav_active": NAV,
@@ -227,7 +205,7 @@ def _booking_organization(request: HttpRequest) -> PartyOrganization | None:
             .filter(pk=value)
             .first()
         )
-        return _found(organization)
+        return found_or_404(organization)
     return selectors.default_organization(request.user)
 
 
@@ -259,7 +237,7 @@ def base_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def book_slot(request: HttpRequest, pk: int) -> HttpResponse:
-    slot = _found(BaseSlot.objects.select_related("base").filter(pk=pk).first())
+    slot = found_or_404(BaseSlot.objects.select_related("base").filter(pk=pk).first())
     organization = _booking_organization(request)
     if organization is None:
         raise PermissionDenied
@@ -300,7 +278,7 @@ def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
     bookings = BaseBooking.objects.visible_to(request.user).select_related(
         "slot__base", "organization__region"
     )
-    booking = _found(bookings.filter(pk=pk).first())
+    booking = found_or_404(bookings.filter(pk=pk).first())
     try:
         base_services.booking_cancel(actor=request.user, booking=booking)
     except NotAllowed:

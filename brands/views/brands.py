@@ -6,11 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,33 +21,22 @@ from brands.models import BrandImage, BrandStatus, Recognition
 from brands.selectors import brands as selectors
 from brands.services import brands as services
 from portal.errors import DomainError
+from portal.pages import add_service_error, paginate
 from portal.scoping import Action, can, has_any
 
 WALL_PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 30
-STATUS_BADGES = {
-    BrandStatus.DRAFT: "",
-    BrandStatus.SUBMITTED: "badge-yellow",
-    BrandStatus.PUBLISHED: "badge-green",
-    BrandStatus.RETURNED: "badge-red",
-    BrandStatus.ARCHIVED: "",
-}
-
-
-def _report(form: forms.BaseForm, error: DomainError | ValidationError) -> None:
-    """Show a service's refusal on the form: field errors at their fields, the rest on top."""
-    if isinstance(error, DomainError):
-        form.add_error(None, error.message)
-    elif hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _flash(request: HttpRequest, error: DomainError | ValidationError) -> None:
     text = error.message if isinstance(error, DomainError) else "；".join(error.messages)
     messages.error(request, text)
+
+
+def _flash_invalid(request: HttpRequest, form: BaseForm) -> None:
+    # These forms post from the brand's page and redirect back to it: errors travel as messages.
+    for errors in form.errors.values():
+        messages.error(request, "；".join(errors))
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -70,7 +58,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 def wall(request: HttpRequest) -> HttpResponse:
     """品牌墙: published brands as cards, filtered and paginated; no login needed."""
     filterset = WallFilter(request.GET or None, queryset=selectors.wall_brands())
-    page = Paginator(filterset.qs, WALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, WALL_PAGE_SIZE)
     page.object_list = selectors.attach_figures(page.object_list)
     filtered = any(value for key, value in request.GET.items() if key != "page")
     context = {"filter": filterset, "page": page, "filtered": filtered, "nav_active": "wall"}
@@ -100,13 +88,12 @@ def brand_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         brands = brands.filter(name__icontains=query)
-    page = Paginator(brands, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, brands, STAFF_PAGE_SIZE)
     context = {
         "page": page,
         "status": status,
         "q": query,
         "statuses": BrandStatus.choices,
-        "badges": STATUS_BADGES,
         "can_create": has_any(request.user, Action.CHANGE),
         "can_review": has_any(request.user, Action.REVIEW),
         "nav_active": "brands",
@@ -123,7 +110,7 @@ def brand_create(request: HttpRequest) -> HttpResponse:
         try:
             brand = services.brand_create(actor=request.user, **form.service_kwargs())
         except (DomainError, ValidationError) as error:
-            _report(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存为草稿。补充图集和荣誉后即可提交审核。"))
             return redirect("brands:brand_manage", pk=brand.pk)
@@ -141,7 +128,7 @@ def brand_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.brand_update(actor=request.user, brand=brand, **form.service_kwargs())
         except (DomainError, ValidationError) as error:
-            _report(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("修改已保存。"))
             return redirect("brands:brand_manage", pk=brand.pk)
@@ -161,7 +148,6 @@ def brand_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "images": brand.images.all(),
         "recognitions": brand.recognitions.all(),
         "figures": selectors.brand_figures(brand),
-        "badge": STATUS_BADGES.get(brand.status, ""),
         "may_change": may_change,
         "may_edit": may_change and brand.status in services.EDITABLE,
         "may_edit_identity": services.can_edit_identity(user, brand) and brand.status in services.EDITABLE,
@@ -207,7 +193,7 @@ def brand_review(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, brand=brand, approve=approve, reason=form.cleaned_data["reason"]
             )
         except (DomainError, ValidationError) as error:
-            _report(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("已发布到品牌墙。") if approve else _("已退回，申报单位会看到退回原因。")
@@ -228,7 +214,7 @@ def brand_review(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not has_any(request.user, Action.REVIEW):
         raise PermissionDenied
-    page = Paginator(selectors.review_queue(request.user), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.review_queue(request.user), STAFF_PAGE_SIZE)
     return render(request, "brands/brand_review_queue.html", {"page": page, "nav_active": "review"})
 
 
@@ -257,8 +243,7 @@ def gallery_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已添加 %(n)d 张图片。") % {"n": len(added)})
     else:
-        for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+        _flash_invalid(request, form)
     return redirect("brands:brand_manage", pk=pk)
 
 
@@ -289,8 +274,7 @@ def recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("荣誉已添加。"))
     else:
-        for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+        _flash_invalid(request, form)
     return redirect("brands:brand_manage", pk=pk)
 
 
