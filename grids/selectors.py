@@ -5,9 +5,12 @@ organization tree in Python, so each page runs the same number of queries whatev
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.utils import timezone
 
 from grids.models import (
     CODE_LENGTH,
@@ -22,6 +25,9 @@ from grids.services import MEMBER_FIELDS
 from portal import history
 from portal.privacy import mask_mobile
 from portal.scoping import Action, Actor, Grant, can, grants_for
+
+# The tree's subtree figures may lag by this much (the page says when they were counted).
+TREE_FIGURES_TTL = 300
 
 
 @dataclass
@@ -43,6 +49,7 @@ class TreeNode:
     organizations: list[PartyOrganization]
     total: RegionCounts
     child_level_label: str = ""
+    counted_at: datetime | None = None
 
 
 @dataclass
@@ -68,30 +75,55 @@ def visible_region(actor: Actor, code: str) -> Region | None:
     return Region.objects.visible_to(actor).filter(code=code).first()
 
 
-def _counts_by_prefix(queryset: QuerySet, path_lookup: str, node: Region, prefix_length: int) -> dict:
+def _counts_by_prefix(queryset: QuerySet, node: Region, prefix_length: int) -> dict[str, int]:
     """Rows under ``node`` grouped by the first ``prefix_length`` characters of their region path.
 
     Codes have a fixed length per level, so that prefix is exactly the path of the child region
-    holding the row (or the node's own path for rows placed at the node): one GROUP BY counts
-    every child at once.
+    holding the row (or the node's own path for rows placed at the node). Rows are first counted
+    per region on their own table (the foreign-key index alone), then rolled up through the
+    regions: grouping 300,000 member rows by a string cut from a joined path took four times longer.
     """
-    rows = (
-        queryset.filter(**{f"{path_lookup}__startswith": node.path})
-        .annotate(prefix=Substr(path_lookup, 1, prefix_length))
-        .values("prefix")
+    per_region = (
+        queryset.filter(region__path__startswith=node.path)
+        .values("region_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {row["prefix"]: row["n"] for row in rows}
+    inner, params = per_region.query.sql_with_params()
+    sql = (
+        f"SELECT substr(r.path, 1, %s), SUM(c.n) FROM ({inner}) c "
+        f"JOIN {Region._meta.db_table} r ON r.id = c.region_id GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix_length, *params])
+        return {prefix: int(n) for prefix, n in cursor.fetchall()}
+
+
+def _subtree_figures(actor: Actor, node: Region, prefix_length: int) -> dict:
+    """Organization and member counts per child of ``node``, computed at most every few minutes.
+
+    Whoever may open a node sees its whole subtree (grants cover subtrees), so the figures are
+    the same for every viewer and one cache entry per node serves them all.
+    """
+    key = f"tree-figures:{node.path}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {
+            "organizations": _counts_by_prefix(
+                PartyOrganization.objects.visible_to(actor), node, prefix_length
+            ),
+            "members": _counts_by_prefix(PartyMember.objects.visible_to(actor), node, prefix_length),
+            "counted_at": timezone.now(),
+        }
+        cache.set(key, figures, TREE_FIGURES_TTL)
+    return figures
 
 
 def tree_node(actor: Actor, node: Region) -> TreeNode:
     level = child_level(node.level)
     prefix_length = len(node.path) + (CODE_LENGTH[level] + 1 if level else 0)
-    organizations = _counts_by_prefix(
-        PartyOrganization.objects.visible_to(actor), "region__path", node, prefix_length
-    )
-    members = _counts_by_prefix(PartyMember.objects.visible_to(actor), "region__path", node, prefix_length)
+    figures = _subtree_figures(actor, node, prefix_length)
+    organizations, members = figures["organizations"], figures["members"]
     children = [
         RegionCounts(child, organizations.get(child.path, 0), members.get(child.path, 0))
         for child in Region.objects.filter(parent=node).order_by("code")
@@ -109,7 +141,7 @@ def tree_node(actor: Actor, node: Region) -> TreeNode:
     )
     total = RegionCounts(node, sum(organizations.values()), sum(members.values()))
     label = RegionLevel(level).label if level else ""
-    return TreeNode(node, ancestors, children, here, total, label)
+    return TreeNode(node, ancestors, children, here, total, label, figures["counted_at"])
 
 
 def _top_paths(paths: set[str]) -> list[str]:
