@@ -57,6 +57,13 @@ ENDPOINTS = [
         "/grids/members/?" + urllib.parse.urlencode({"q": "王", "region": "330203003"}),
         "session",
     ),
+    Endpoint("brand wall", "/brands/", "none"),
+    Endpoint("brand wall, one district", "/brands/?district=330281", "none"),
+    Endpoint("API brands", "/api/v1/brands/", "city-key"),
+    Endpoint("API activities, city key", "/api/v1/activities/", "city-key"),
+    Endpoint("API activities, district key", "/api/v1/activities/", "district-key"),
+    Endpoint("activity list", "/brands/activities/", "session"),
+    Endpoint("base list", "/brands/bases/", "session"),
 ]
 
 
