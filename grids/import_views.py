@@ -177,7 +177,16 @@ def member_export(request: HttpRequest) -> HttpResponse:
         # An ignored filter would export more people than the page showed.
         messages.error(request, _("筛选条件有误，未导出。请修改后再试。"))
         return redirect(reverse("grids:member_list") + "?" + request.GET.urlencode())
-    # Rows are written to a temporary file, not held in memory: a city exports ~300,000 members.
+    total = filterset.qs.count()
+    if total > settings.EXPORT_MAX_ROWS:
+        # openpyxl writes ~5,000 rows a second: a whole city would outlast the request timeout.
+        messages.error(
+            request,
+            _("共 %(total)s 人，超过单次导出上限 %(limit)s 人。请按区县或街道筛选后分批导出。")
+            % {"total": f"{total:,}", "limit": f"{settings.EXPORT_MAX_ROWS:,}"},
+        )
+        return redirect(reverse("grids:member_list") + "?" + request.GET.urlencode())
+    # Rows are written to a temporary file, not held in memory.
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it once sent
     count = imports.export_members(filterset.qs, out)
     out.seek(0)

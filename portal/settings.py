@@ -250,3 +250,5 @@ LOGGING = {
 
 # Member imports above this many rows run as a background task with a progress bar.
 IMPORT_SYNC_MAX_ROWS = envint("IMPORT_SYNC_MAX_ROWS", "200")
+# One Excel export holds at most this many members (about 10 s of writing).
+EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", "50000")

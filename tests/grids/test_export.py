@@ -89,6 +89,16 @@ def test_an_invalid_filter_exports_nothing(client, world):
     assert response.url == reverse("grids:member_list") + "?status=bogus"
 
 
+def test_an_export_over_the_limit_asks_to_narrow_it_and_exports_nothing(client, world, settings):
+    settings.EXPORT_MAX_ROWS = 2
+    client.force_login(world.haishu_staff)
+
+    response = client.get(EXPORT_URL, follow=True)
+
+    assert response.redirect_chain[-1][0].startswith(reverse("grids:member_list"))
+    assert "超过单次导出上限 2 人" in response.content.decode()
+
+
 def test_text_that_looks_like_a_formula_is_exported_as_text(client, world):
     MemberFactory(organization=world.haishu_branch, name="=1+1", work_unit='=HYPERLINK("http://x","y")')
     client.force_login(world.haishu_staff)
@@ -118,9 +128,9 @@ def test_the_query_count_does_not_grow_with_the_list(client, world, django_asser
     MemberFactory.create_batch(40, organization=world.haishu_branch)
     client.force_login(world.haishu_staff)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         # 1. the session, 2. the user, 3. the user's role assignments (scope),
-        # 4. the members, streamed in chunks from one cursor
+        # 4. how many (against the export limit), 5. the members, streamed in chunks from one cursor
         response = client.get(EXPORT_URL)
     assert len(exported(response)) == 43
 
