@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from grids.models import PartyMember, PartyOrganization, Region
@@ -283,7 +284,10 @@ class ActivityRecord(models.Model):
     """What a branch did: evidence of organizational life, so edits after 30 days need staff above."""
 
     organization = models.ForeignKey(
-        PartyOrganization, on_delete=models.PROTECT, related_name="activities", verbose_name=_("党组织")
+        PartyOrganization,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=pgettext_lazy("singular", "党组织"),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
     brand = models.ForeignKey(

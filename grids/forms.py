@@ -32,7 +32,8 @@ class DateInput(forms.DateInput):
 def _organization_label(org: PartyOrganization, top_depth: int) -> str:
     # Full-width spaces survive inside <option>, where ASCII spaces are collapsed.
     indent = "\u3000" * max(org.path.count("/") - top_depth, 0)
-    return f"{indent}{org.name}（{org.region.name}）"
+    label = _("%(organization)s（%(region)s）") % {"organization": org.name, "region": org.region.name}
+    return indent + label
 
 
 def limit_organizations(field: forms.ModelChoiceField, queryset: QuerySet) -> None:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.privacy import mask_mobile, mask_name
@@ -141,7 +142,7 @@ class PartyOrganization(models.Model):
     scope = ScopeSpec(region="region__path", organization="path")
 
     class Meta:
-        verbose_name = _("党组织")
+        verbose_name = pgettext_lazy("singular", "党组织")
         verbose_name_plural = _("党组织")
         ordering = ["region__path", "name"]
         indexes = [models.Index(fields=["region", "kind"])]
@@ -211,7 +212,7 @@ class PartyMember(models.Model):
     scope = ScopeSpec(region="region__path", organization="organization__path")
 
     class Meta:
-        verbose_name = _("党员")
+        verbose_name = pgettext_lazy("singular", "党员")
         verbose_name_plural = _("党员")
         ordering = ["organization_id", "id"]
         indexes = [models.Index(fields=["region", "status"]), models.Index(fields=["name"])]

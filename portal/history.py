@@ -14,10 +14,15 @@ from typing import Any
 from django.db.models import Field, FileField, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 EMPTY = "—"
-KINDS = {"+": gettext_lazy("创建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
+# "history": these name what happened to a record (Created), not the buttons that do it (Create).
+KINDS = {
+    "+": pgettext_lazy("history", "创建"),
+    "~": pgettext_lazy("history", "修改"),
+    "-": pgettext_lazy("history", "删除"),
+}
 
 # A stored value (never empty) → the text shown for it.
 Format = Callable[[Any], str]

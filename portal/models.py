@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from portal.privacy import mask_mobile, mask_name
@@ -69,7 +70,11 @@ class RoleAssignment(models.Model):
         "grids.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("区域")
     )
     organization = models.ForeignKey(
-        "grids.PartyOrganization", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("党组织")
+        "grids.PartyOrganization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=pgettext_lazy("singular", "党组织"),
     )
     granted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("授权人")

@@ -21,7 +21,7 @@ TAG_SEPARATORS = str.maketrans({"，": ",", "、": ",", ";": ",", "；": ","})
 
 class OrganizationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: PartyOrganization) -> str:
-        return f"{obj.name}（{obj.region.name}）"
+        return _("%(organization)s（%(region)s）") % {"organization": obj.name, "region": obj.region.name}
 
 
 class BrandForm(forms.ModelForm):

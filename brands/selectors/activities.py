@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from brands.models import (
     ActivityKind,
@@ -178,8 +179,9 @@ def _attendee_change(attendees: dict[int, list[int]], member_name: history.Forma
         before, after = set(attendees[older.history_id]), set(attendees[newer.history_id])
         if before == after:
             return None
-        removed = "、".join(sorted(member_name(pk) for pk in before - after))
-        added = "、".join(sorted(member_name(pk) for pk in after - before))
+        separator = pgettext("list separator", "、")
+        removed = separator.join(sorted(member_name(pk) for pk in before - after))
+        added = separator.join(sorted(member_name(pk) for pk in after - before))
         return (
             str(_("移出：%(names)s") % {"names": removed}) if removed else history.EMPTY,
             str(_("加入：%(names)s") % {"names": added}) if added else history.EMPTY,

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
+from django.utils.translation import pgettext
 
 from brands.models import ActivityPhoto, ActivityRecord, Brand, BrandStatus, Tag
 from grids.models import CODE_LENGTH, PartyOrganization, Region, RegionLevel
@@ -193,6 +194,7 @@ def _tag_change(tags: dict[int, list[str]]) -> history.Compare:
         old, new = tags[older.history_id], tags[newer.history_id]
         if old == new:
             return None
-        return "、".join(old) or history.EMPTY, "、".join(new) or history.EMPTY
+        separator = pgettext("list separator", "、")
+        return separator.join(old) or history.EMPTY, separator.join(new) or history.EMPTY
 
     return compare

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from brands.images import ProcessedImage
 from brands.models import ActivityPhoto, ActivityRecord, BookingStatus
@@ -147,7 +148,9 @@ def _validate(
         refuse("place", _("请填写活动地点，或选择本组织的组织生活基地预约。"))
     strangers = [m for m in attendees if m.pk not in allowed]
     if strangers:
-        names = "、".join(m.masked_name for m in strangers[:5]) + ("等" if len(strangers) > 5 else "")
+        names = pgettext("list separator", "、").join(m.masked_name for m in strangers[:5])
+        if len(strangers) > 5:
+            names = _("%(names)s等") % {"names": names}
         refuse("attendees", _("%(names)s 不是本组织党员，不能记为参加党员。") % {"names": names})
     if photo_total > MAX_PHOTOS:
         refuse(

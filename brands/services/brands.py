@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from brands.images import ProcessedImage
 from brands.models import Brand, BrandImage, BrandStatus, Recognition, Tag
@@ -154,7 +154,7 @@ def brand_create(
     brand.created_by = actor if getattr(actor, "pk", None) else None
     brand.full_clean(exclude=["region"])
     _set_cover(brand, cover, remove=False)
-    _attribute(brand, actor, _("创建"))
+    _attribute(brand, actor, pgettext("history", "创建"))
     brand.save()
     # Tags need the brand's id, so they come as a second history entry.
     if set_tags(brand, tags):
@@ -189,7 +189,7 @@ def brand_update(
     if not (changed or tags_changed or cover is not None or (remove_cover and brand.cover)):
         return brand  # nothing to record: saving the form unchanged leaves no history entry
     _set_cover(brand, cover, remove_cover)
-    _attribute(brand, actor, _("修改"))
+    _attribute(brand, actor, pgettext("history", "修改"))
     brand.save()
     return brand
 
@@ -217,7 +217,9 @@ def brand_submit(*, actor: Any, brand: Brand) -> Brand:
         label for label, value in ((_("简介"), brand.summary), (_("品牌故事"), brand.story)) if not value
     ]
     if missing:
-        raise ValidationError(_("提交审核前请补全：%(fields)s。") % {"fields": "、".join(missing)})
+        raise ValidationError(
+            _("提交审核前请补全：%(fields)s。") % {"fields": pgettext("list separator", "、").join(missing)}
+        )
     by = actor if getattr(actor, "pk", None) else None
     return _transition(
         brand, "submit", actor, _("提交审核"), submitted_at=timezone.now(), submitted_by=by, return_reason=""
