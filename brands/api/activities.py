@@ -81,9 +81,21 @@ class ActivityCreateSerializer(serializers.Serializer):
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Out-of-scope ids read exactly like ids that do not exist: the API must not confirm them.
+        actor = self.context["request"].user
+        for name in ("organization", "brand", "base_booking"):
+            field = self.fields[name]
+            field.queryset = field.queryset.visible_to(actor)
+            field.error_messages["does_not_exist"] = _(
+                "编号为 %(pk)s 的对象不存在，或不在您的权限范围内。"
+            ) % {"pk": "{pk_value}"}
+        self._members = PartyMember.objects.visible_to(actor)
+
     def validate_attendees(self, ids: list[int]) -> list[PartyMember]:
         # One query for the whole list (a PrimaryKeyRelatedField would cost one per member).
-        members = list(PartyMember.objects.filter(pk__in=set(ids)).only("id", "name", "organization_id"))
+        members = list(self._members.filter(pk__in=set(ids)).only("id", "name", "organization_id"))
         unknown = set(ids) - {m.pk for m in members}
         if unknown:
             raise serializers.ValidationError(
@@ -112,7 +124,7 @@ class ActivityViewSet(CreateReadViewSet):
 
     @extend_schema(request=ActivityCreateSerializer, responses={201: ActivitySerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        given = ActivityCreateSerializer(data=request.data)
+        given = ActivityCreateSerializer(data=request.data, context=self.get_serializer_context())
         given.is_valid(raise_exception=True)
         record = activity_create(actor=request.user, **given.validated_data)
         created = self.queryset.get(pk=record.pk)

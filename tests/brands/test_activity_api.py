@@ -187,8 +187,11 @@ def test_a_key_without_activities_write_is_refused(world):
 def test_a_key_cannot_record_for_a_branch_outside_its_region(world):
     client = key_client(world.jiangbei, ["read", "activities:write"])
     response = client.post(URL, payload(world), format="json")
-    assert response.status_code == 403
-    assert response.json()["error"]["message"] == f"您无权为“{world.haishu_branch.name}”记录活动。"
+    # Refused exactly as an organization that does not exist: the key learns nothing about it.
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["organization"] == [
+        f"编号为 {world.haishu_branch.pk} 的对象不存在，或不在您的权限范围内。"
+    ]
     assert not ActivityRecord.objects.exists()
 
 
@@ -247,6 +250,7 @@ def test_the_branch_secretary_may_create_through_the_api_and_an_outsider_may_not
     created = session_client(world.haishu_secretary).post(URL, payload(world), format="json")
     assert created.status_code == 201
     refused = session_client(world.jiangbei_secretary).post(URL, payload(world), format="json")
-    assert refused.status_code == 403
+    assert refused.status_code == 400
+    assert "organization" in refused.json()["error"]["fields"]
     assert ActivityRecord.objects.count() == 1
     assert ActivityRecord.objects.get().created_by == world.haishu_secretary
