@@ -136,3 +136,10 @@ def test_an_organization_cannot_be_placed_under_its_own_group(client, world):
     assert "找不到该党组织，或它不在您的管辖范围内。" in response.content.decode()
     branch.refresh_from_db()
     assert branch.parent == world.haishu_committee
+
+
+def test_a_branch_page_links_to_its_activity_records_and_compliance(client, world):
+    client.force_login(world.haishu_secretary)
+    html = client.get(reverse("grids:organization_detail", args=[world.haishu_branch.pk])).content.decode()
+    assert reverse("brands:branch_detail", args=[world.haishu_branch.pk]) in html
+    assert "三会一课与活动记录" in html
