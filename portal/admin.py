@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
+from simple_history.admin import SimpleHistoryAdmin
 
 from portal.models import ApiScope, PartnerAPIKey, RoleAssignment, User
 from portal.scoping import scope
@@ -69,7 +70,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RoleAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("user", "role", "region", "organization", "granted_by", "created_at")
     list_filter = ("role",)
     search_fields = ("user__username", "user__real_name", "region__name", "organization__name")

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
+from simple_history.models import HistoricalRecords
 
 from portal.privacy import mask_mobile, mask_name
 from portal.scoping import ScopedQuerySet, ScopeSpec
@@ -80,6 +81,8 @@ class RoleAssignment(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("授权人")
     )
     created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    # Grants and revocations are security events: who gave or took which role, and when.
+    history = HistoricalRecords()
 
     objects = RoleAssignmentQuerySet.as_manager()
     scope = ScopeSpec(region="region__path", organization="organization__path")

@@ -85,3 +85,18 @@ def test_roles_pages_are_for_staff_only(world, client, username):
     client.force_login(world.__dict__[{"haishu-sec": "haishu_secretary", "volunteer": "volunteer"}[username]])
     assert client.get("/roles/").status_code == 403
     assert client.get("/roles/new/").status_code == 403
+
+
+def test_grants_and_revocations_are_kept_with_who_did_them(world, client, newcomer):
+    client.force_login(world.haishu_staff)
+    client.post(
+        "/roles/new/", {"user": "newcomer", "role": Role.STREET_STAFF, "region": world.haishu_street.pk}
+    )
+    assignment = RoleAssignment.objects.get(user=newcomer)
+    client.post(f"/roles/{assignment.pk}/revoke/")
+
+    events = list(RoleAssignment.history.filter(id=assignment.pk).order_by("history_date"))
+    assert [(e.history_type, e.history_user) for e in events] == [
+        ("+", world.haishu_staff),
+        ("-", world.haishu_staff),
+    ]
