@@ -84,7 +84,8 @@ class ActivityCreateSerializer(serializers.Serializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Out-of-scope ids read exactly like ids that do not exist: the API must not confirm them.
-        actor = self.context["request"].user
+        request = self.context.get("request")
+        actor = request.user if request is not None else None  # no requester (schema): nothing in scope
         for name in ("organization", "brand", "base_booking"):
             field = self.fields[name]
             field.queryset = field.queryset.visible_to(actor)
