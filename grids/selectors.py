@@ -215,7 +215,10 @@ def organization_for_page(actor: Actor, pk: int) -> PartyOrganization | None:
 
 
 def can_edit_organization(actor: Actor, organization: PartyOrganization) -> bool:
-    """Mirrors organization_update: change rights on the organization and on where it is placed."""
+    """The edit form sets the placement too, so it needs change rights where the organization sits.
+
+    (organization_update itself lets a rename through with rights over the organization alone.)
+    """
     placement = organization.parent or organization.region
     return can(actor, Action.CHANGE, organization) and can(actor, Action.CHANGE, placement)
 

@@ -11,6 +11,7 @@ from portal import services
 from portal.errors import DomainError
 from portal.forms import LoginForm, RoleAssignmentForm
 from portal.models import RoleAssignment
+from portal.pages import add_service_error
 from portal.scoping import Action, has_any
 from portal.selectors import home_figures
 
@@ -49,10 +50,8 @@ def role_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.role_assign(actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
         else:
             messages.success(request, _("已授权。"))
             return redirect("role_list")
