@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from portal import gates, services
@@ -18,6 +20,12 @@ from portal.selectors import home_figures
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe for the load balancer, and the benchmarks' ceiling (no database query)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers, feed readers and the API's JSON pages ask for /favicon.ico whatever a page links."""
+    return redirect(static("img/favicon.ico"))
 
 
 def home(request: HttpRequest) -> HttpResponse:
