@@ -33,6 +33,8 @@ def holds(action: Action) -> Gate:
     return Gate(action.value, lambda user: has_any(user, action))
 
 
+# Pages of one object: the scoped query decides, and what lies outside the user's scope is a 404
+# (never a 403 that would confirm it exists); the object-level rule is then ``can(...)``.
 SIGNED_IN = Gate("signed_in", lambda user: True)
 # Staff and branch secretaries: the pages whose objects are then cut to the user's scope.
 STAFF_VIEW = holds(Action.VIEW)
