@@ -1,19 +1,22 @@
-"""Small helpers that every app's browser views share: 404s, pagination, service errors on forms."""
+"""Small helpers that every app's browser views share: the gate, 404s, pagination, service errors on forms."""
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import cached_property
 
 from portal.errors import DomainError
+from portal.gates import Gate
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -21,6 +24,27 @@ logger = logging.getLogger(__name__)
 # Lists up to this long are counted exactly on every view; a longer one's count is cached.
 EXACT_COUNT_UP_TO = 5000
 COUNT_TTL = 300  # seconds a long list's count is reused: "共 300,000 名党员" may lag by minutes
+View = Callable[..., HttpResponse]
+
+
+def require(gate: Gate) -> Callable[[View], View]:
+    """Guard a page by a gate: visitors are sent to the login page, signed-in users who fail it get 403.
+
+    The gate is kept on the view (``view.gate``) so that tests can check that a menu entry and
+    its page ask the same question.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not gate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded.gate = gate  # type: ignore[attr-defined]
+        return login_required(guarded)
+
+    return decorate
 
 
 def found_or_404(obj: T | None) -> T:
