@@ -4,9 +4,7 @@ import pytest
 from django.urls import reverse
 
 from brands.models import Brand, BrandStatus
-from portal.models import Role
 from tests.brands.factories import BrandFactory, image_bytes, upload
-from tests.factories import UserFactory, assign
 
 # The brand belongs to the haishu grid branch; its secretary owns it, the community reviews it.
 OWNER, REVIEWER = "haishu_secretary", "haishu_community_staff"
@@ -14,14 +12,11 @@ OWNER, REVIEWER = "haishu_secretary", "haishu_community_staff"
 
 @pytest.fixture
 def users(world):
-    community = assign(
-        UserFactory(username="haishu-community"), Role.COMMUNITY_STAFF, region=world.haishu_community
-    )
     return {
         "anonymous": None,
         "volunteer": world.volunteer,
         "haishu_secretary": world.haishu_secretary,
-        "haishu_community_staff": community,
+        "haishu_community_staff": world.haishu_community_staff,
         "haishu_staff": world.haishu_staff,
         "jiangbei_staff": world.jiangbei_staff,
         "jiangbei_secretary": world.jiangbei_secretary,
