@@ -4,32 +4,15 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from brands.images import process_upload
 from brands.models import ActivityKind, ActivityRecord
 from brands.services.activities import activity_create
-from grids.models import Region
-from portal.models import PartnerAPIKey
 from tests.brands.activity_factories import RecordFactory, jpeg, local
 from tests.brands.factories import BrandFactory
+from tests.harness import key_client, session_client
 
 URL = "/api/v1/activities/"
-
-
-def key_client(region: Region, scopes: list[str]) -> APIClient:
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="sync", partner="海曙区智慧党建平台", region=region, scopes=scopes
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def payload(world, **overrides) -> dict:
@@ -151,7 +134,7 @@ def test_a_session_user_reads_their_scope(world):
 
 
 def test_a_key_with_activities_write_records_for_a_branch_of_its_region(world):
-    client = key_client(world.haishu, ["read", "activities:write"])
+    client = key_client(world.haishu, ["read", "activities:write"], partner="海曙区智慧党建平台")
     response = client.post(URL, payload(world), format="json")
     assert response.status_code == 201, response.json()
     record = ActivityRecord.objects.get()

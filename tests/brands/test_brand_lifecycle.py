@@ -4,16 +4,17 @@ Owners (change rights on the owner organization) create, edit and submit; review
 strictly above the owner's region; every step is in the history with its author.
 """
 
-import threading
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from brands.models import Brand, BrandLevel, BrandStatus, RecognitionLevel
 from brands.services import brands as services
 from portal.errors import IllegalTransition, NotAllowed
 from tests.brands.factories import BrandFactory
+from tests.factories import World
+from tests.harness import run_together
 
 
 def committee_brand(world, **kwargs) -> Brand:
@@ -195,35 +196,23 @@ def test_a_stale_second_review_loses(world):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_acting_at_once_cannot_both_win():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent connections (PostgreSQL)")
-    from tests.factories import World
-
     world = World()
     brand = committee_brand(world, status=BrandStatus.SUBMITTED)
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def review(actor, approve: bool) -> None:
+    def review(actor, approve: bool) -> Callable[[], str]:
         stale = Brand.objects.get(pk=brand.pk)
-        start.wait()
-        try:
-            services.brand_review(actor=actor, brand=stale, approve=approve, reason="材料不全")
-            outcomes.append("won")
-        except IllegalTransition:
-            outcomes.append("lost")
-        finally:
-            connection.close()
 
-    threads = [
-        threading.Thread(target=review, args=(world.haishu_street_staff, True)),
-        threading.Thread(target=review, args=(world.haishu_staff, False)),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["lost", "won"]
+        def attempt() -> str:
+            try:
+                services.brand_review(actor=actor, brand=stale, approve=approve, reason="材料不全")
+            except IllegalTransition:
+                return "lost"
+            return "won"
+
+        return attempt
+
+    outcomes = run_together([review(world.haishu_street_staff, True), review(world.haishu_staff, False)])
+    assert sorted(outcomes.elements()) == ["lost", "won"]
     brand.refresh_from_db()
     assert brand.status in (BrandStatus.PUBLISHED, BrandStatus.RETURNED)
     assert brand.history.filter(history_change_reason__in=["审核通过", "退回：材料不全"]).count() == 1

@@ -7,8 +7,8 @@ Haishu actors must not find Jiangbei's regions, organizations or members: absent
 import pytest
 from rest_framework.test import APIClient
 
-from portal.models import PartnerAPIKey
 from tests.factories import World
+from tests.harness import key_client, session_client
 
 HAISHU_REGIONS = ["haishu", "haishu_street", "haishu_community", "haishu_grid"]
 JIANGBEI_REGIONS = ["jiangbei", "jiangbei_street", "jiangbei_community", "jiangbei_grid"]
@@ -20,16 +20,9 @@ KEYS = {"haishu_key": "haishu", "jiangbei_key": "jiangbei", "city_key": "city"}
 
 
 def client_for(world: World, actor: str) -> APIClient:
-    client = APIClient()
     if actor in KEYS:
-        region = getattr(world, KEYS[actor])
-        _api_key, key = PartnerAPIKey.objects.create_key(
-            name=actor, partner=actor, region=region, scopes=["read"]
-        )
-        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    else:
-        client.force_login(getattr(world, actor))
-    return client
+        return key_client(getattr(world, KEYS[actor]))
+    return session_client(getattr(world, actor))
 
 
 def ids(world: World, endpoint: str, names: list[str]) -> set:
