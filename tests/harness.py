@@ -1,5 +1,5 @@
-"""Helpers that tests in every app share: API clients for a partner key or a user, and the thread
-harness that proves a race is handled.
+"""Helpers that tests in every app share: API clients for a partner key or a user, a snapshot of the
+domain's rows (a refused request changes nothing), and the thread harness that proves a race is handled.
 
 Plain functions rather than fixtures: each takes what it needs (a region, scopes, attempts) where it is
 called, so a test reads top to bottom.
@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from django.apps import apps
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -31,6 +32,19 @@ def session_client(user: User) -> APIClient:
     client = APIClient()
     client.force_login(user)
     return client
+
+
+# The apps whose rows a refused request must leave as they were (their change histories included).
+DOMAIN_APPS = ("grids", "brands", "portal")
+
+
+def domain_rows() -> dict[str, list[dict]]:
+    """Every row of the domain's tables, to compare before and after a request that must change nothing."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values())
+        for label in DOMAIN_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
 
 
 def run_together(attempts: list[Callable[[], str]]) -> Counter:
