@@ -10,6 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from brands.models import Brand
+from tests.brands.factories import image_bytes, upload
+from tests.brands.test_brand_pages import brand_form
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
@@ -78,3 +84,38 @@ def test_s3_refuses_a_bad_value_loudly(name, value, message):
     result = start(**{**S3, name: value})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+# The code writes, reads and deletes media only through the storage API (never a local path), so any
+# storage works: shown here with Django's in-memory storage standing in for S3.
+
+
+@pytest.fixture
+def memory_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    return default_storage
+
+
+def test_uploaded_images_are_saved_served_and_deleted_through_the_storage(
+    client, world, memory_storage, django_capture_on_commit_callbacks
+):
+    client.force_login(world.haishu_secretary)
+    cover = upload(image_bytes("JPEG", (1600, 900)), "cover.jpg")
+    response = client.post(
+        reverse("brands:brand_create"), brand_form(organization=world.haishu_branch.pk, cover_upload=cover)
+    )
+    assert response.status_code == 302
+    brand = Brand.objects.get()
+    client.post(reverse("brands:gallery_add", args=[brand.pk]), {"images": [upload(image_bytes("JPEG"))]})
+    image = brand.images.get()
+    names = [brand.cover.name, brand.cover_thumbnail.name, image.image.name, image.thumbnail.name]
+    assert type(brand.cover.storage._wrapped).__name__ == "InMemoryStorage"
+    assert all(memory_storage.exists(name) for name in names)
+    assert client.get(reverse("brands:brand_manage", args=[brand.pk])).status_code == 200  # links by .url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("brands:gallery_remove", args=[brand.pk, image.pk]))
+    assert not memory_storage.exists(image.image.name) and memory_storage.exists(brand.cover.name)
