@@ -130,7 +130,8 @@ class World:
     - ``jiangbei_staff`` and ``jiangbei_secretary`` are the same roles in the other district: the outsiders.
     - ``volunteer`` (in Haishu's community) holds no staff scope: staff pages are 403, objects are 404.
     - ``partner`` is a partner system's account placed in Haishu: partners work through API keys (see
-      ``tests.harness.key_client``) and may change nothing through the pages.
+      ``tests.harness.key_client``); the role grants a user session no scope, so like the volunteer it
+      gets 403 on staff pages and 404 on objects, and changes nothing.
     """
 
     city: Region

@@ -268,8 +268,8 @@ PERMISSIONS = [
     ("haishu_street_staff", "POST", "list", 201),
     ("jiangbei_staff", "POST", "list", 400),
     ("jiangbei_secretary", "POST", "list", 400),
-    ("volunteer", "POST", "list", 400),  # sees no branch at all
-    ("partner", "POST", "list", 403),  # sees the branch, may not record for it
+    ("volunteer", "POST", "list", 400),  # a session without scope sees no branch at all
+    ("partner", "POST", "list", 400),  # partners write with keys; their user session has no scope
     # Records are created, never changed or deleted through the API.
     ("haishu_key", "PUT", "record", 405),
     ("haishu_key", "PATCH", "record", 405),

@@ -120,10 +120,10 @@ PERMISSIONS = [
     ("haishu_staff", "POST", "revoke", 302),
     ("haishu_community_staff", "POST", "revoke", 302),
     ("jiangbei_staff", "POST", "revoke", 404),
-    ("jiangbei_secretary", "POST", "revoke", 404),
-    ("haishu_secretary", "POST", "revoke", 404),
-    ("volunteer", "POST", "revoke", 404),
-    ("partner", "POST", "revoke", 404),
+    ("jiangbei_secretary", "POST", "revoke", 403),  # no one's roles to manage
+    ("haishu_secretary", "POST", "revoke", 403),
+    ("volunteer", "POST", "revoke", 403),
+    ("partner", "POST", "revoke", 403),
 ]
 
 
