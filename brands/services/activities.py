@@ -25,6 +25,7 @@ from brands.selectors.activities import members_of
 from grids.models import PartyMember, PartyOrganization
 from portal import history
 from portal.errors import NotAllowed
+from portal.models import ApiScope
 from portal.scoping import Action, Actor, can
 
 EDIT_WINDOW = dt.timedelta(days=30)
@@ -32,7 +33,7 @@ MAX_PHOTOS = 9
 # A phone's clock may run a little ahead of the server's: "just finished" must not count as future.
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # What a partner key holds, over its region, instead of the change right (see portal.api.auth).
-KEY_WRITE_ACTION = "activities:write"
+KEY_WRITE_ACTION = ApiScope.ACTIVITIES_WRITE
 
 ACTIVITY_FIELDS = (
     "kind", "brand", "started_at", "ended_at", "place", "base_booking", "topic", "summary",
@@ -41,7 +42,7 @@ ACTIVITY_FIELDS = (
 
 
 def may_record(actor: Actor, organization: PartyOrganization) -> bool:
-    """Session users record with the change right; partner keys hold "activities:write" instead."""
+    """Session users record with the change right; partner keys hold ApiScope.ACTIVITIES_WRITE instead."""
     return can(actor, Action.CHANGE, organization) or can(actor, KEY_WRITE_ACTION, organization)
 
 
