@@ -81,7 +81,7 @@ class MemberForm(forms.Form):
     (only their masked forms, as help), and on edit a blank box keeps what is stored.
     """
 
-    name = forms.CharField(label=_("姓名"), max_length=50, validators=[validate_person_name])
+    name = forms.CharField(label=_("姓名"), max_length=50)
     gender = forms.ChoiceField(
         label=_("性别"), choices=Gender.choices, widget=forms.RadioSelect(attrs={"class": "choice-row"})
     )
@@ -130,8 +130,10 @@ class MemberForm(forms.Form):
             }
 
     def clean_name(self) -> str:
-        # Before the validator's verdict is final: "阿卜杜・热合曼" typed with a katakana dot is fine.
-        return normalize_person_name(self.cleaned_data["name"])
+        # Normalized before it is judged: "阿卜杜・热合曼" typed with a katakana dot is the same name.
+        name = normalize_person_name(self.cleaned_data["name"])
+        validate_person_name(name)
+        return name
 
     def clean_id_number(self) -> str:
         value = normalize_id_number(self.cleaned_data["id_number"]).replace(" ", "")

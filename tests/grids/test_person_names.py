@@ -109,6 +109,14 @@ def test_the_member_form_refuses_a_formula_as_a_name(world, name):
     ]
 
 
+def test_the_member_form_takes_the_middle_dot_as_a_phone_types_it(world):
+    details = member_details(world, "阿卜杜・热合曼")  # katakana middle dot, U+30FB
+    data = {**details, "organization": world.haishu_branch.pk, "status": "full"}
+    form = MemberForm(data, actor=world.haishu_staff)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["name"] == "阿卜杜·热合曼"
+
+
 def test_a_user_real_name_is_a_name_too(db):
     user = UserFactory(real_name='=HYPERLINK("http://x","y")')
     with pytest.raises(ValidationError) as error:
