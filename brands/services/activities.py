@@ -23,7 +23,9 @@ from brands.images import ProcessedImage
 from brands.models import ActivityPhoto, ActivityRecord, BookingStatus
 from brands.selectors.activities import members_of
 from grids.models import PartyMember, PartyOrganization
+from portal import history
 from portal.errors import NotAllowed
+from portal.models import ApiScope
 from portal.scoping import Action, Actor, can
 
 EDIT_WINDOW = dt.timedelta(days=30)
@@ -31,7 +33,7 @@ MAX_PHOTOS = 9
 # A phone's clock may run a little ahead of the server's: "just finished" must not count as future.
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # What a partner key holds, over its region, instead of the change right (see portal.api.auth).
-KEY_WRITE_ACTION = "activities:write"
+KEY_WRITE_ACTION = ApiScope.ACTIVITIES_WRITE
 
 ACTIVITY_FIELDS = (
     "kind", "brand", "started_at", "ended_at", "place", "base_booking", "topic", "summary",
@@ -40,7 +42,7 @@ ACTIVITY_FIELDS = (
 
 
 def may_record(actor: Actor, organization: PartyOrganization) -> bool:
-    """Session users record with the change right; partner keys hold "activities:write" instead."""
+    """Session users record with the change right; partner keys hold ApiScope.ACTIVITIES_WRITE instead."""
     return can(actor, Action.CHANGE, organization) or can(actor, KEY_WRITE_ACTION, organization)
 
 
@@ -213,11 +215,7 @@ def _photo_note(added: int, removed: int) -> str:
 
 
 def _author(record: ActivityRecord, actor: Actor, note: str) -> None:
-    """Name the author of the history row explicitly: API keys and tasks have no request user."""
-    is_user = isinstance(actor, get_user_model())
-    record._history_user = actor if is_user else None
-    reason = note if is_user else "；".join(filter(None, [_("合作系统：%(key)s") % {"key": actor}, note]))
-    record._change_reason = reason[:100]
+    history.attribute(record, actor=actor, reason=note)
 
 
 def _save(record: ActivityRecord, attendees: list[PartyMember], *, created: bool) -> None:
