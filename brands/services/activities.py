@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -23,6 +22,7 @@ from brands.images import ProcessedImage
 from brands.models import ActivityPhoto, ActivityRecord, BookingStatus
 from brands.selectors.activities import members_of
 from grids.models import PartyMember, PartyOrganization
+from portal import media
 from portal.errors import NotAllowed
 from portal.scoping import Action, Actor, can
 
@@ -55,7 +55,7 @@ def edit_refusal(actor: Actor, record: ActivityRecord, *, now: dt.datetime | Non
     return None
 
 
-@transaction.atomic
+@media.atomic()
 def activity_create(
     *,
     actor: Actor,
@@ -79,7 +79,7 @@ def activity_create(
     return record
 
 
-@transaction.atomic
+@media.atomic()
 def activity_update(
     *,
     actor: Actor,
@@ -238,16 +238,13 @@ def _save(record: ActivityRecord, attendees: list[PartyMember], *, created: bool
 def _add_photos(record: ActivityRecord, photos: Sequence[ProcessedImage], *, start: int = 0) -> None:
     for position, processed in enumerate(photos, start=start):
         photo = ActivityPhoto(activity=record, position=position)
-        photo.image.save("photo.jpg", processed.display, save=False)
-        photo.thumbnail.save("photo.jpg", processed.thumbnail, save=False)
+        media.store(photo.image, "photo.jpg", processed.display)
+        media.store(photo.thumbnail, "photo.jpg", processed.thumbnail)
         photo.save()
 
 
 def _remove_photos(record: ActivityRecord, photo_ids: set[int]) -> None:
     if not photo_ids:
         return
-    photos = list(record.photos.filter(pk__in=photo_ids))
-    files = [f for photo in photos for f in (photo.image, photo.thumbnail) if f]
+    # Their files go once the rows are gone for good (portal.media): a rolled-back edit keeps them.
     record.photos.filter(pk__in=photo_ids).delete()
-    # Files go only once the rows are gone for good: a rolled-back edit keeps its photos.
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
