@@ -22,7 +22,7 @@ from brands.images import ProcessedImage
 from brands.models import ActivityPhoto, ActivityRecord, BookingStatus
 from brands.selectors.activities import members_of
 from grids.models import PartyMember, PartyOrganization
-from portal import media
+from portal import history, media
 from portal.errors import NotAllowed
 from portal.scoping import Action, Actor, can
 
@@ -213,11 +213,7 @@ def _photo_note(added: int, removed: int) -> str:
 
 
 def _author(record: ActivityRecord, actor: Actor, note: str) -> None:
-    """Name the author of the history row explicitly: API keys and tasks have no request user."""
-    is_user = isinstance(actor, get_user_model())
-    record._history_user = actor if is_user else None
-    reason = note if is_user else "；".join(filter(None, [_("合作系统：%(key)s") % {"key": actor}, note]))
-    record._change_reason = reason[:100]
+    history.attribute(record, actor=actor, reason=note)
 
 
 def _save(record: ActivityRecord, attendees: list[PartyMember], *, created: bool) -> None:

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from brands.images import ProcessedImage
 from brands.models import Brand, BrandImage, BrandStatus, Recognition, Tag
 from grids.models import PartyOrganization
-from portal import media
+from portal import history, media
 from portal.errors import IllegalTransition, NotAllowed
 from portal.scoping import Action, Actor, can
 
@@ -97,9 +97,7 @@ def _require_editable(brand: Brand) -> None:
 
 
 def _attribute(brand: Brand, actor: Actor, reason: str = "") -> None:
-    """Who made the next save, and why, for the history (a partner key is no user)."""
-    brand._history_user = actor if getattr(actor, "pk", None) else None
-    brand._change_reason = reason[:100] if reason else None
+    history.attribute(brand, actor=actor, reason=reason)
 
 
 def _record(brand: Brand, actor: Actor, reason: str) -> None:
