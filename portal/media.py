@@ -2,7 +2,7 @@
 
 For every app, present and future:
 
-- ``store(field_file, name, content)`` writes the file of a row being saved. Inside ``atomic()``,
+- ``store(instance, field_name, filename, content)`` writes the file of a row being saved. Inside ``atomic()``,
   a file whose block is rolled back is deleted again: Django has no on-rollback hook, so
   ``atomic()`` watches the exception that rolls its block back.
 - ``delete_on_commit(*files)`` deletes replaced files once the change is committed (a rolled-back
@@ -70,12 +70,19 @@ def atomic() -> Iterator[None]:
         parent.extend(written)
 
 
-def store(field_file: FieldFile, name: str, content: File) -> None:
-    """Write ``content`` for ``field_file`` (the row is saved by the caller)."""
-    field_file.save(name, content, save=False)
+def store(instance: models.Model, field_name: str, filename: str, content: File) -> str:
+    """Write ``content`` as a file for ``instance.<field_name>`` and return its stored name.
+
+    The caller assigns the name (or gives it to ``model_update``) and saves the row. Inside
+    ``atomic()``, the file is deleted again if the block rolls back.
+    """
+    field = instance._meta.get_field(field_name)
+    name = field.generate_filename(instance, filename)
+    name = field.storage.save(name, content, max_length=field.max_length)
     written = _written.get()
     if written is not None:
-        written.append((field_file.storage, field_file.name))
+        written.append((field.storage, name))
+    return name
 
 
 def delete_on_commit(*files: FieldFile) -> None:

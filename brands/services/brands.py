@@ -34,11 +34,15 @@ from brands.models import Brand, BrandImage, BrandStatus, Recognition, Tag
 from grids.models import PartyOrganization
 from portal import history, media
 from portal.errors import IllegalTransition, NotAllowed
+from portal.models import User
 from portal.scoping import Action, Actor, can
+from portal.services import UNCHANGED, Unchanged, given, model_update
 
 IDENTITY_FIELDS = ("name", "organization", "category", "level", "year_launched")
 PRESENTATION_FIELDS = ("slogan", "summary", "story")
 BRAND_FIELDS = IDENTITY_FIELDS + PRESENTATION_FIELDS
+# What brand_update may set: the fields above, the region that follows the owner, the cover's files.
+UPDATABLE = (*BRAND_FIELDS, "region", "cover", "cover_thumbnail")
 MAX_TAGS = 8
 MAX_GALLERY = 12
 EDITABLE = {BrandStatus.DRAFT, BrandStatus.RETURNED, BrandStatus.PUBLISHED}
@@ -96,13 +100,9 @@ def _require_editable(brand: Brand) -> None:
         raise IllegalTransition(_("已归档的品牌不能修改。"))
 
 
-def _attribute(brand: Brand, actor: Actor, reason: str = "") -> None:
-    history.attribute(brand, actor=actor, reason=reason)
-
-
 def _record(brand: Brand, actor: Actor, reason: str) -> None:
     """A history entry for a change that lives outside the brand row (gallery, recognitions)."""
-    _attribute(brand, actor, reason)
+    history.attribute(brand, actor=actor, reason=reason)
     brand.save(update_fields=["updated_at"])
 
 
@@ -135,16 +135,17 @@ def set_tags(brand: Brand, names: Iterable[str]) -> bool:
     return True
 
 
-def _set_cover(brand: Brand, cover: ProcessedImage | None, remove: bool) -> None:
-    """Write the new cover (or drop the old one); the replaced files go once the save commits."""
-    if cover is None and not remove:
-        return
+def _cover(brand: Brand, cover: ProcessedImage | None, remove: bool) -> dict[str, str]:
+    """The new cover's file names (written now) or empty ones; the replaced files go after commit."""
+    if cover is None and not (remove and brand.cover):
+        return {}
     media.delete_on_commit(brand.cover, brand.cover_thumbnail)
-    if cover is not None:
-        media.store(brand.cover, "cover.jpg", cover.display)
-        media.store(brand.cover_thumbnail, "cover.jpg", cover.thumbnail)
-    else:
-        brand.cover = brand.cover_thumbnail = ""
+    if cover is None:
+        return {"cover": "", "cover_thumbnail": ""}
+    return {
+        "cover": media.store(brand, "cover", "cover.jpg", cover.display),
+        "cover_thumbnail": media.store(brand, "cover_thumbnail", "cover.jpg", cover.thumbnail),
+    }
 
 
 @media.atomic()
@@ -173,12 +174,13 @@ def brand_create(
         slogan=slogan,
         summary=summary,
         story=story,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if isinstance(actor, User) else None,
     )
     brand.full_clean(exclude=["region"])
     tags = tag_names(tags)  # refused before any file is written
-    _set_cover(brand, cover, remove=False)
-    _attribute(brand, actor, pgettext("history", "创建"))
+    for field, name in _cover(brand, cover, remove=False).items():
+        setattr(brand, field, name)
+    history.attribute(brand, actor=actor, reason=pgettext("history", "创建"))
     brand.save()
     # Tags need the brand's id, so they come as a second history entry.
     if set_tags(brand, tags):
@@ -191,48 +193,43 @@ def brand_update(
     *,
     actor: Actor,
     brand: Brand,
-    name: str | None = None,
-    organization: PartyOrganization | None = None,
-    category: str | None = None,
-    level: str | None = None,
-    year_launched: int | None = None,
-    slogan: str | None = None,
-    summary: str | None = None,
-    story: str | None = None,
-    tags: Iterable[str] | None = None,
+    name: str | Unchanged = UNCHANGED,
+    organization: PartyOrganization | Unchanged = UNCHANGED,
+    category: str | Unchanged = UNCHANGED,
+    level: str | Unchanged = UNCHANGED,
+    year_launched: int | Unchanged = UNCHANGED,
+    slogan: str | Unchanged = UNCHANGED,
+    summary: str | Unchanged = UNCHANGED,
+    story: str | Unchanged = UNCHANGED,
+    tags: Iterable[str] | Unchanged = UNCHANGED,
     cover: ProcessedImage | None = None,
     remove_cover: bool = False,
 ) -> Brand:
-    """Change what is given (None leaves a field as it is).
+    """Change what is given; a change the actor may not make refuses the whole edit.
 
-    A change the actor may not make is refused as a whole, never dropped: the page must not say
-    "saved" about an owner or a name that stayed as it was.
+    Never dropped in silence: the page must not say "saved" about an owner or a name that stayed
+    as it was. Saving with nothing changed leaves no history entry.
     """
     _require_change(actor, brand)
     # The row is locked (on PostgreSQL) so a submission or review cannot slip in between.
     brand = Brand.objects.select_for_update().select_related("region", "organization").get(pk=brand.pk)
     _require_editable(brand)
-    given = {
-        "name": name, "organization": organization, "category": category, "level": level,
-        "year_launched": year_launched, "slogan": slogan, "summary": summary, "story": story,
-    }  # fmt: skip
-    changed = {k: v for k, v in given.items() if v is not None and getattr(brand, k) != v}
-    if set(changed) & set(IDENTITY_FIELDS) and not can_edit_identity(actor, brand):
+    data = given(
+        name=name, organization=organization, category=category, level=level,
+        year_launched=year_launched, slogan=slogan, summary=summary, story=story,
+    )  # fmt: skip
+    changing = {field for field, value in data.items() if getattr(brand, field) != value}
+    if changing & set(IDENTITY_FIELDS) and not can_edit_identity(actor, brand):
         raise NotAllowed(_("已发布品牌的名称、所属党组织、类别、级别和创立年份只能由审核人修改。"))
-    if "organization" in changed:
+    if "organization" in changing:
         _require_change(actor, organization)
-        changed["region_id"] = organization.region_id
-    for field, value in changed.items():
-        setattr(brand, field, value)
-    brand.full_clean(exclude=["region"])
-    tags = None if tags is None else tag_names(tags)  # refused before any file is written
-    tags_changed = tags is not None and set_tags(brand, tags)
-    remove_cover = remove_cover and bool(brand.cover)
-    if not (changed or tags_changed or cover is not None or remove_cover):
-        return brand  # nothing to record: saving the form unchanged leaves no history entry
-    _set_cover(brand, cover, remove_cover)
-    _attribute(brand, actor, pgettext("history", "修改"))
-    brand.save()
+        data["region"] = organization.region
+    tags_changed = tags is not UNCHANGED and set_tags(brand, tag_names(tags))  # before any file is written
+    data.update(_cover(brand, cover, remove_cover))
+    history.attribute(brand, actor=actor, reason=pgettext("history", "修改"))
+    brand, saved = model_update(instance=brand, fields=UPDATABLE, data=data, clean_exclude=["region"])
+    if tags_changed and not saved:
+        brand.save(update_fields=["updated_at"])  # its history entry holds the new tags
     return brand
 
 
@@ -247,7 +244,7 @@ def _transition(brand: Brand, action: str, actor: Actor, reason: str = "", **cha
     # The UPDATE above decided who won; this save writes the same row again so that the history
     # records the new state with its author (a queryset update leaves no history).
     brand.refresh_from_db()
-    _attribute(brand, actor, reason)
+    history.attribute(brand, actor=actor, reason=reason)
     brand.save()
     return brand
 
@@ -262,7 +259,7 @@ def brand_submit(*, actor: Actor, brand: Brand) -> Brand:
         raise ValidationError(
             _("提交审核前请补全：%(fields)s。") % {"fields": pgettext("list separator", "、").join(missing)}
         )
-    by = actor if getattr(actor, "pk", None) else None
+    by = actor if isinstance(actor, User) else None
     return _transition(
         brand, "submit", actor, _("提交审核"), submitted_at=timezone.now(), submitted_by=by, return_reason=""
     )
@@ -325,8 +322,8 @@ def brand_image_add(
     added = []
     for offset, processed in enumerate(images):
         item = BrandImage(brand=brand, caption=caption, position=position + offset)
-        media.store(item.image, "image.jpg", processed.display)
-        media.store(item.thumbnail, "image.jpg", processed.thumbnail)
+        item.image = media.store(item, "image", "image.jpg", processed.display)
+        item.thumbnail = media.store(item, "thumbnail", "image.jpg", processed.thumbnail)
         item.full_clean()
         item.save()
         added.append(item)
