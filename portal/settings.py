@@ -1,7 +1,7 @@
 """Settings for the Siming portal, read from environment variables (see README: Configuration)."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +31,14 @@ def envint(name: str, default: str) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def envdate(name: str, default: str) -> date:
+    value = os.getenv(name, default)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), not {value!r}") from None
 
 
 DEBUG = envbool("DEBUG", "false")
@@ -149,6 +157,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The earliest day an activity record or a base's opening may be about (portal.validators): the
+# paper ledgers a branch would copy in are this century's; 1900-01-01 or 0202 is a typing error.
+EARLIEST_RECORD_DATE = envdate("EARLIEST_RECORD_DATE", "2000-01-01")
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 # Files no row names are swept weekly once older than this (portal/media.py); younger ones may be

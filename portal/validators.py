@@ -1,8 +1,9 @@
-"""Validators for mainland mobile numbers and resident ID numbers (GB 11643-1999)."""
+"""Validators for mainland mobile numbers, resident ID numbers (GB 11643-1999) and record dates."""
 
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,3 +53,23 @@ def validate_id_number(value: str) -> None:
 def id_gender(value: str) -> str:
     """'M' or 'F' from the 17th digit (odd is male)."""
     return "M" if int(value[16]) % 2 else "F"
+
+
+def earliest_record_date() -> dt.date:
+    return settings.EARLIEST_RECORD_DATE
+
+
+def validate_record_date(value: dt.date | dt.datetime) -> None:
+    """A date a person enters for a record (an activity, a base's opening): not before
+    ``EARLIEST_RECORD_DATE`` (see README, Configuration). Compared as an instant, without
+    converting ``value``: a year-1 date would overflow in a conversion to UTC."""
+    earliest = earliest_record_date()
+    if isinstance(value, dt.datetime):
+        bound = dt.datetime.combine(earliest, dt.time.min)
+        too_early = value < (timezone.make_aware(bound) if timezone.is_aware(value) else bound)
+    else:
+        too_early = value < earliest
+    if too_early:
+        raise ValidationError(
+            _("日期不能早于 %(date)s。"), code="too_early", params={"date": f"{earliest:%Y-%m-%d}"}
+        )
