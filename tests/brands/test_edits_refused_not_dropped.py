@@ -1,11 +1,13 @@
-"""An edit the editor may not make is refused with a message; "修改已保存" only when it was saved."""
+"""An edit that cannot be made is refused with a message, never dropped in silence: "修改已保存"
+only when it was saved; an API field the endpoint does not take is a 400, not ignored under a 201."""
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from brands.models import BrandStatus
+from brands.models import ActivityRecord, BrandStatus
 from tests.brands.factories import BrandFactory
+from tests.brands.test_activity_api import URL, key_client, payload
 
 SAVED = "修改已保存。"
 
@@ -84,3 +86,31 @@ def test_a_reviewer_moves_a_published_brand_within_their_region(client, world):
     assert response.status_code == 302 and SAVED in messages_of(response)
     brand.refresh_from_db()
     assert brand.organization == world.haishu_committee
+
+
+def test_the_admin_shows_the_tag_limit_of_the_service(world, rf):
+    from django.contrib import admin
+
+    from brands.models import Brand, Tag
+    from tests.factories import UserFactory
+
+    brand = BrandFactory(organization=world.haishu_branch)
+    tags = [Tag.objects.create(name=f"标签{i}") for i in range(9)]
+    request = rf.get("/")
+    request.user = UserFactory(username="root", is_superuser=True, is_staff=True)
+    form_class = admin.site._registry[Brand].get_form(request, brand)
+    data = {name: getattr(brand, name) for name in ("name", "category", "level", "year_launched")}
+    form = form_class(
+        {**data, "organization": brand.organization_id, "tags": [t.pk for t in tags]}, instance=brand
+    )
+    assert form.errors["tags"] == ["最多 8 个标签。"]
+
+
+def test_the_api_refuses_a_field_it_does_not_take(world):
+    # A misspelt field used to be dropped under a 201: the record was saved without the value.
+    response = key_client(world.haishu, ["read", "activities:write"]).post(
+        URL, payload(world, people_serverd=40), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"people_serverd": ["不支持的字段。"]}
+    assert not ActivityRecord.objects.exists()
