@@ -7,8 +7,8 @@ Uploads are not offered here: an image that bypassed brands.images would keep it
 
 from typing import Any
 
-from django.contrib import admin
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.html import format_html
