@@ -117,7 +117,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not has_any(user, Action.VIEW):
         raise PermissionDenied
-    filterset = MemberFilter(request.GET or None, queryset=selectors.members_visible(user))
+    filterset = MemberFilter(request.GET or None, queryset=selectors.member_list(user))
     tidy_member_filter_form(filterset.form)
     context = {
         "filter": filterset,

@@ -49,8 +49,15 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(SECRET_KE
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random string of at least 32 characters when DEBUG is off."
     )
-# Keyed hash for ID numbers: a database dump alone cannot be brute-forced back to numbers.
-ID_NUMBER_HMAC_KEY = os.getenv("ID_NUMBER_HMAC_KEY", SECRET_KEY)
+# Keyed hash for ID numbers: a database dump alone cannot be brute-forced back to numbers. It has
+# its own key because the stored hashes find duplicate ID numbers only while the key never changes,
+# and the SECRET_KEY may be rotated. Only DEBUG (development, the demo) falls back to the SECRET_KEY.
+ID_NUMBER_HMAC_KEY = os.getenv("ID_NUMBER_HMAC_KEY", SECRET_KEY if DEBUG else "")
+if not DEBUG and (len(ID_NUMBER_HMAC_KEY) < 32 or ID_NUMBER_HMAC_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "ID_NUMBER_HMAC_KEY must be set, when DEBUG is off, to a random string of at least 32 characters "
+        "other than the SECRET_KEY. ID numbers are stored hashed under it: set it once and never change it."
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")

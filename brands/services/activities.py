@@ -23,7 +23,7 @@ from brands.selectors.activities import members_of
 from grids.models import PartyMember, PartyOrganization
 from portal import history, media
 from portal.errors import NotAllowed
-from portal.models import User
+from portal.models import ApiScope, User
 from portal.scoping import Action, Actor, can
 from portal.services import UNCHANGED, Unchanged, given
 
@@ -32,13 +32,13 @@ MAX_PHOTOS = 9
 # A phone's clock may run a little ahead of the server's: "just finished" must not count as future.
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # What a partner key holds, over its region, instead of the change right (see portal.api.auth).
-KEY_WRITE_ACTION = "activities:write"
+KEY_WRITE_ACTION = ApiScope.ACTIVITIES_WRITE
 # How a validation step reports a problem: refuse(field, message).
 Refuse = Callable[[str, str], None]
 
 
 def may_record(actor: Actor, organization: PartyOrganization) -> bool:
-    """Session users record with the change right; partner keys hold "activities:write" instead."""
+    """Session users record with the change right; partner keys hold ApiScope.ACTIVITIES_WRITE instead."""
     return can(actor, Action.CHANGE, organization) or can(actor, KEY_WRITE_ACTION, organization)
 
 

@@ -26,6 +26,7 @@ from brands.selectors import activities as selectors
 from brands.services import activities as services
 from brands.services import bases as base_services
 from grids.models import PartyOrganization, Region, RegionLevel
+from grids.selectors import organizations_changeable
 from portal.errors import DomainError, NotAllowed
 from portal.pages import add_service_error, found_or_404, paginate
 from portal.scoping import Action, can, has_any
@@ -202,10 +203,7 @@ def _booking_organization(request: HttpRequest) -> PartyOrganization | None:
     value = request.GET.get("organization") or request.POST.get("organization") or ""
     if value.isdigit():
         organization = (
-            PartyOrganization.objects.visible_to(request.user, Action.CHANGE)
-            .select_related("region")
-            .filter(pk=value)
-            .first()
+            organizations_changeable(request.user).select_related("region").filter(pk=value).first()
         )
         return found_or_404(organization)
     return selectors.default_organization(request.user)

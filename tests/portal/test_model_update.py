@@ -69,3 +69,20 @@ def test_history_names_a_partner_key_in_the_reason_not_as_a_user(world):
     record = org.history.latest("history_date")
     assert record.history_user is None
     assert record.history_change_reason == "合作系统：海曙区智慧党建平台；同步"
+
+
+def test_no_module_names_a_history_author_but_portal_history():
+    # One way to say who made a change: history.attribute (API keys and tasks have no request user).
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.glob("*/**/*.py")
+        if path.parts[len(root.parts)] not in {"tests", ".venv"}
+        and path.relative_to(root) != Path("portal/history.py")
+        and any(
+            f".{name} =" in path.read_text(encoding="utf-8") for name in ("_history_user", "_change_reason")
+        )
+    ]
+    assert offenders == []
