@@ -38,6 +38,13 @@ class User(AbstractUser):
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile or "")
 
+    @property
+    def is_system_account(self) -> bool:
+        """Holds only the partner role: a partner system, which calls the API with a key."""
+        if self.is_superuser or self.is_staff:
+            return False
+        return set(self.assignments.values_list("role", flat=True)) == {Role.PARTNER}
+
 
 class Role(models.TextChoices):
     CITY_STAFF = "city_staff", _("市委组织部")

@@ -32,8 +32,10 @@ class Action(StrEnum):
 STAFF_ACTIONS = frozenset(Action)
 SECRETARY_ACTIONS = frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT})
 
-# Which actions each role grants over its place. Volunteers and partners act on their own
-# records (wishes, hours) through their own services; they get no staff scope here.
+# Which actions each role grants over its place. Volunteers act on their own records (wishes,
+# hours) through their own services; they get no staff scope here. A partner is a system, not a
+# person: its scope comes from its API key (portal.api.auth.PartnerPrincipal), never from a
+# user session, and the login page refuses accounts whose only role is partner.
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "city_staff": STAFF_ACTIONS,
     "district_staff": STAFF_ACTIONS,
@@ -41,7 +43,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "community_staff": STAFF_ACTIONS,
     "branch_secretary": SECRETARY_ACTIONS,
     "volunteer": frozenset(),
-    "partner": frozenset({Action.VIEW}),
+    "partner": frozenset(),
 }
 
 

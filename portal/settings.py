@@ -270,9 +270,17 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals": {"()": "portal.logs.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default logging gives "django" a console handler of its own (when DEBUG): with
+        # ours on the root, every "Forbidden…" line was printed twice. The root's handler is the one.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # On the logger as well as the handler, so that every handler (and pytest's caplog) sees it.
+        "django.request": {"filters": ["refusals"]},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Member imports above this many rows run as a background task with a progress bar.
