@@ -2,6 +2,7 @@
 services change the fields of an existing row."""
 
 from collections.abc import Iterable, Mapping
+from enum import Enum
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -49,6 +50,23 @@ def model_update(
             related.set(value)
             changed.append(name)
     return instance, bool(changed)
+
+
+class Unchanged(Enum):
+    """The default of an update service's optional parameters: leave this field as it is.
+
+    Not None, because None can be a value (no brand, no satisfaction recorded).
+    """
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The values an update service was given, for ``model_update``'s ``data``."""
+    return {name: value for name, value in values.items() if value is not UNCHANGED}
 
 
 def _stored(instance: models.Model, field: models.Field) -> Any:

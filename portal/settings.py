@@ -1,10 +1,11 @@
 """Settings for the Siming portal, read from environment variables (see README: Configuration)."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,14 @@ def envint(name: str, default: str) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def envdate(name: str, default: str) -> date:
+    value = os.getenv(name, default)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), not {value!r}") from None
 
 
 DEBUG = envbool("DEBUG", "false")
@@ -155,8 +164,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The earliest day an activity record or a base's opening may be about (portal.validators): the
+# paper ledgers a branch would copy in are this century's; 1900-01-01 or 0202 is a typing error.
+EARLIEST_RECORD_DATE = envdate("EARLIEST_RECORD_DATE", "2000-01-01")
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+# Files no row names are swept weekly once older than this (portal/media.py); younger ones may be
+# uploads whose transaction has not committed yet.
+MEDIA_ORPHAN_GRACE_HOURS = envint("MEDIA_ORPHAN_GRACE_HOURS", "24")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -197,6 +213,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "portal.tasks.purge_idempotency_records", "schedule": 3600.0},
     "resume-stalled-imports": {"task": "grids.tasks.resume_stalled_imports", "schedule": 300.0},
+    "sweep-orphaned-media": {
+        "task": "portal.tasks.sweep_orphaned_media",
+        "schedule": crontab(day_of_week="sun", hour=3, minute=30),  # weekly, at night
+    },
 }
 
 CACHES = {

@@ -1,9 +1,11 @@
-"""Validators for people's names, mainland mobile numbers and resident ID numbers (GB 11643-1999)."""
+"""Validators for people's names, mainland mobile numbers, resident ID numbers (GB 11643-1999) and
+record dates."""
 
 import datetime as dt
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,4 +97,24 @@ def validate_person_name(value: str) -> None:
         raise ValidationError(
             _("姓名只能由汉字（少数民族姓名可用间隔号“·”）或拉丁字母、空格、连字符、撇号和点组成。"),
             code="invalid_name",
+        )
+
+
+def earliest_record_date() -> dt.date:
+    return settings.EARLIEST_RECORD_DATE
+
+
+def validate_record_date(value: dt.date | dt.datetime) -> None:
+    """A date a person enters for a record (an activity, a base's opening): not before
+    ``EARLIEST_RECORD_DATE`` (see README, Configuration). Compared as an instant, without
+    converting ``value``: a year-1 date would overflow in a conversion to UTC."""
+    earliest = earliest_record_date()
+    if isinstance(value, dt.datetime):
+        bound = dt.datetime.combine(earliest, dt.time.min)
+        too_early = value < (timezone.make_aware(bound) if timezone.is_aware(value) else bound)
+    else:
+        too_early = value < earliest
+    if too_early:
+        raise ValidationError(
+            _("日期不能早于 %(date)s。"), code="too_early", params={"date": f"{earliest:%Y-%m-%d}"}
         )

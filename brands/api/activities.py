@@ -7,6 +7,7 @@ region must contain the organization, and the record rules are the page's rules.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
@@ -93,6 +94,15 @@ class ActivityCreateSerializer(serializers.Serializer):
                 "编号为 %(pk)s 的对象不存在，或不在您的权限范围内。"
             ) % {"pk": "{pk_value}"}
         self._members = PartyMember.objects.visible_to(actor)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        # A field this endpoint does not take (a misspelt "people_serverd", "photos") is refused,
+        # not dropped in silence under a 201 that leaves the value out.
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("不支持的字段。")] for name in unknown})
+        return super().to_internal_value(data)
 
     def validate_attendees(self, ids: list[int]) -> list[PartyMember]:
         # One query for the whole list (a PrimaryKeyRelatedField would cost one per member).

@@ -45,9 +45,11 @@ def _organization(request: HttpRequest, pk: int) -> PartyOrganization:
 
 def _month(value: str) -> dt.date | None:
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
+        month = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         return None
+    # Years 1 and 9999 would overflow as instants; no record lies in them.
+    return month if 1 < month.year < 9999 else None
 
 
 # Activity records ------------------------------------------------------------------------------
