@@ -19,14 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from grids import imports, tasks
+from grids import imports, selectors, tasks
 from grids.filters import MemberFilter
 from grids.forms import OrganizationChoiceField, limit_organizations
-from grids.models import ImportStatus, MemberImportJob, PartyMember, PartyOrganization
+from grids.models import ImportStatus, MemberImportJob, PartyMember
 from portal import gates
 from portal.errors import DomainError
 from portal.pages import require
-from portal.scoping import Action, Actor, scope
+from portal.scoping import Action, Actor
 from portal.tasks import enqueue
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,7 @@ class MemberImportForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.row_count = 0
-        limit_organizations(
-            self.fields["organization"], scope(actor, PartyOrganization.objects.all(), Action.CHANGE)
-        )
+        limit_organizations(self.fields["organization"], selectors.organizations_changeable(actor))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

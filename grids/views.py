@@ -115,7 +115,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require(gates.STAFF_VIEW)
 def member_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    filterset = MemberFilter(request.GET or None, queryset=selectors.members_visible(user))
+    filterset = MemberFilter(request.GET or None, queryset=selectors.member_list(user))
     tidy_member_filter_form(filterset.form)
     context = {
         "filter": filterset,
