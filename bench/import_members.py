@@ -32,6 +32,11 @@ import tempfile
 import time
 import urllib.parse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Django is set up only once DATABASE_URL is known
+    from grids.models import MemberImportJob, PartyOrganization, Region
+    from portal.models import User
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -44,9 +49,13 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--database-url", default=os.getenv("DATABASE_URL", ""), help="default: temporary SQLite")
+    parser.add_argument(
+        "--database-url", default=os.getenv("DATABASE_URL", ""), help="default: temporary SQLite"
+    )
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
     return parser.parse_args()
 
@@ -54,6 +63,7 @@ def parse_args() -> argparse.Namespace:
 def ensure_database(url: str) -> None:
     """Create the PostgreSQL database if it does not exist (as bench/run.py does, but in-process)."""
     import psycopg2
+    from psycopg2 import sql
 
     parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/")
@@ -69,7 +79,7 @@ def ensure_database(url: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if not cursor.fetchone():
-                cursor.execute('CREATE DATABASE "%s"' % name.replace('"', ""))
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
                 print("created database", name)
     finally:
         connection.close()
@@ -91,9 +101,9 @@ def setup(database_url: str, media_root: str) -> None:
     django.setup()
 
 
-def seed() -> tuple[object, object, list[object]]:
+def seed() -> tuple[User, PartyOrganization, list[PartyOrganization]]:
     """The bench's region chain, a committee with branches, and an uploader for the district."""
-    from grids.models import LEVEL_ORDER, MemberImportJob, OrgKind, PartyMember, PartyOrganization, Region
+    from grids.models import LEVEL_ORDER, MemberImportJob, OrgKind, PartyMember, Region
     from portal.models import Role, RoleAssignment, User
 
     parent = None
@@ -102,8 +112,13 @@ def seed() -> tuple[object, object, list[object]]:
             code=code, defaults={"name": f"基准测试{level}", "level": level, "parent": parent}
         )
     grid, district = parent, Region.objects.get(code=REGION_CODES[1])
-    committee = _organization("基准测试社区党委", OrgKind.COMMITTEE, Region.objects.get(code=REGION_CODES[3]), None)
-    branches = [_organization(f"基准测试第{i}网格党支部", OrgKind.GRID_BRANCH, grid, committee) for i in range(BRANCHES)]
+    committee = _organization(
+        "基准测试社区党委", OrgKind.COMMITTEE, Region.objects.get(code=REGION_CODES[3]), None
+    )
+    branches = [
+        _organization(f"基准测试第{i}网格党支部", OrgKind.GRID_BRANCH, grid, committee)
+        for i in range(BRANCHES)
+    ]
     uploader, created = User.objects.get_or_create(username=UPLOADER, defaults={"real_name": "基准测试"})
     if created:
         RoleAssignment.objects.create(user=uploader, role=Role.DISTRICT_STAFF, region=district)
@@ -115,7 +130,9 @@ def seed() -> tuple[object, object, list[object]]:
     return uploader, branches[0], branches
 
 
-def _organization(name: str, kind: str, region: object, parent: object) -> object:
+def _organization(
+    name: str, kind: str, region: Region, parent: PartyOrganization | None
+) -> PartyOrganization:
     from grids.models import PartyOrganization
 
     org, created = PartyOrganization.objects.get_or_create(
@@ -127,15 +144,18 @@ def _organization(name: str, kind: str, region: object, parent: object) -> objec
     return org
 
 
-def workbook(rows: int, branches: list[object]) -> bytes:
+def workbook(rows: int, branches: list[PartyOrganization]) -> bytes:
     """N valid rows in template column order, each with its own ID number."""
     from openpyxl import Workbook
 
     from grids.member_sheet import COLUMNS
     from portal.validators import id_check_digit
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("党员名单")
+    # Not write-only: like Excel and WPS, a normal workbook records the sheet's dimensions, without
+    # which openpyxl reads the whole sheet once more just to size it.
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "党员名单"
     ws.append([c.header for c in COLUMNS])
     start = dt.date(1950, 1, 1)
     for i in range(rows):
@@ -164,7 +184,7 @@ def workbook(rows: int, branches: list[object]) -> bytes:
     return buffer.getvalue()
 
 
-def run_import(uploader: object, organization: object, content: bytes) -> object:
+def run_import(uploader: User, organization: PartyOrganization, content: bytes) -> MemberImportJob:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from grids import imports
@@ -209,7 +229,9 @@ def main() -> None:
                 print(f"  {error}", file=sys.stderr)
             sys.exit(1)
         if profiler:
-            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(args.profile)
+            stats = pstats.Stats(profiler, stream=sys.stdout)
+            stats.sort_stats("cumulative").print_stats(args.profile)
+            stats.sort_stats("tottime").print_stats(args.profile)
         print(f"database      {connection.vendor} ({connection.settings_dict['NAME']})")
         print(f"rows          {args.rows:,}")
         print(f"file          {len(content) / 1024:,.0f} KiB, generated in {generated:.1f} s (not counted)")
