@@ -91,6 +91,10 @@ def setup(database_url: str, media_root: str) -> None:
         DATABASE_URL=database_url,
         DEBUG="false",  # no query log, as in production
         SECRET_KEY=os.getenv("BENCH_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"),
+        # Production settings want a key of their own for ID numbers (the same one as bench/run.py).
+        ID_NUMBER_HMAC_KEY=os.getenv(
+            "BENCH_ID_NUMBER_HMAC_KEY", "bench-only-id-number-key-not-for-production-0123"
+        ),
         MEDIA_ROOT=media_root,
         CELERY_BROKER_URL="",
         LOG_LEVEL="WARNING",
