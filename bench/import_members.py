@@ -153,6 +153,7 @@ def workbook(rows: int, branches: list[PartyOrganization]) -> bytes:
     from openpyxl import Workbook
 
     from grids.member_sheet import COLUMNS
+    from portal import excel
     from portal.validators import id_check_digit
 
     # Not write-only: like Excel and WPS, a normal workbook records the sheet's dimensions, without
@@ -160,7 +161,7 @@ def workbook(rows: int, branches: list[PartyOrganization]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "党员名单"
-    ws.append([c.header for c in COLUMNS])
+    excel.write_row(ws, [c.header for c in COLUMNS])
     start = dt.date(1950, 1, 1)
     for i in range(rows):
         # 500 people per birth day: serial digits 000-999, the last one's parity giving the sex.
@@ -182,7 +183,7 @@ def workbook(rows: int, branches: list[PartyOrganization]) -> bytes:
             "is_mobile_member": "否",
             "organization": str(branches[i % len(branches)].pk) if i % 3 == 0 else "",
         }
-        ws.append([values[c.key] for c in COLUMNS])
+        excel.write_row(ws, [values[c.key] for c in COLUMNS])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
