@@ -15,6 +15,7 @@ from django.utils import timezone
 from grids.models import (
     CODE_LENGTH,
     LEVEL_ORDER,
+    MemberImportJob,
     MemberStatus,
     PartyMember,
     PartyOrganization,
@@ -71,8 +72,12 @@ def child_level(level: str) -> str | None:
     return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
 
 
+def regions_visible(actor: Actor) -> QuerySet[Region]:
+    return Region.objects.visible_to(actor)
+
+
 def visible_region(actor: Actor, code: str) -> Region | None:
-    return Region.objects.visible_to(actor).filter(code=code).first()
+    return regions_visible(actor).filter(code=code).first()
 
 
 def _counts_by_prefix(queryset: QuerySet, node: Region, prefix_length: int) -> dict[str, int]:
@@ -201,8 +206,14 @@ def tree_roots(actor: Actor) -> TreeRoots:
 # Organizations ---------------------------------------------------------------------------------
 
 
-def organizations_visible(actor: Actor, action: str = Action.VIEW) -> QuerySet:
+def organizations_visible(actor: Actor, action: str = Action.VIEW) -> QuerySet[PartyOrganization]:
     return PartyOrganization.objects.visible_to(actor, action)
+
+
+def organizations_changeable(actor: Actor) -> QuerySet[PartyOrganization]:
+    """The organizations ``actor`` may change: register members in, import into, place new
+    organizations under, record activities and own brands for. The one answer to that question."""
+    return PartyOrganization.objects.visible_to(actor, Action.CHANGE)
 
 
 def organization_for_page(actor: Actor, pk: int) -> PartyOrganization | None:
@@ -258,13 +269,16 @@ def organization_members(actor: Actor, organization: PartyOrganization) -> Query
 # Members ---------------------------------------------------------------------------------------
 
 
-def members_visible(actor: Actor) -> QuerySet:
-    return PartyMember.objects.visible_to(actor).select_related("organization")
+def members_visible(actor: Actor) -> QuerySet[PartyMember]:
+    return PartyMember.objects.visible_to(actor)
 
 
-def member_list(actor: Actor) -> QuerySet:
-    """Rows for the member list page, read in its order (by organization): a district's first
-    page reads ~30 rows where starting from the district's 35,000 members sorted them all."""
+def member_list(actor: Actor) -> QuerySet[PartyMember]:
+    """The member list page: each row names its organization.
+
+    Read in the page's order (by organization): a district's first page reads ~30 rows, where
+    starting from the district's 35,000 members sorted them all (see portal.scoping._path_q).
+    """
     return PartyMember.objects.visible_to(actor, subtree_first=False).select_related("organization")
 
 
@@ -290,3 +304,11 @@ def member_history(member: PartyMember, limit: int = HISTORY_LENGTH) -> list[his
         "mobile": mask_mobile,
     }
     return history.entries(records, HISTORY_FIELDS, limit=limit, formats=formats)
+
+
+# Member imports ---------------------------------------------------------------------------------
+
+
+def import_jobs_visible(actor: Actor) -> QuerySet:
+    """Import jobs of organizations the actor may import into."""
+    return MemberImportJob.objects.visible_to(actor, Action.CHANGE)

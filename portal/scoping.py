@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from django.db import models
 from django.db.models import Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+    from portal.models import User
 
 
 class Action(StrEnum):
@@ -74,10 +76,15 @@ class Principal:
     is_superuser: bool = False
 
 
-Actor = Any  # User | AnonymousUser | Principal
+# Who acts: a signed-in person or a partner system's key. ``Viewer`` adds the anonymous visitor,
+# who may read (the public wall) but holds no grant. Union with forward references, because
+# portal.models imports this module; unlike a quoted "User | Principal" it still allows
+# ``Actor | None`` in modules that evaluate their annotations.
+Actor: TypeAlias = Union["User", Principal]  # noqa: UP007
+Viewer: TypeAlias = Union["User", Principal, "AnonymousUser"]  # noqa: UP007
 
 
-def grants_for(actor: Actor) -> list[Grant]:
+def grants_for(actor: Viewer | None) -> list[Grant]:
     """The actor's grants, computed once per actor object (one query for a user)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return []
@@ -90,7 +97,7 @@ def grants_for(actor: Actor) -> list[Grant]:
     return cached
 
 
-def _user_grants(user: Any) -> list[Grant]:
+def _user_grants(user: User) -> list[Grant]:
     if user.is_superuser:
         return [Grant(actions=frozenset(Action), everything=True)]
     grants = []
@@ -105,12 +112,12 @@ def _user_grants(user: Any) -> list[Grant]:
     return grants
 
 
-def forget_grants(actor: Actor) -> None:
+def forget_grants(actor: Viewer) -> None:
     if hasattr(actor, "_scope_grants"):
         del actor._scope_grants
 
 
-def has_any(actor: Actor, action: str) -> bool:
+def has_any(actor: Viewer, action: str) -> bool:
     return any(action in g.actions for g in grants_for(actor))
 
 
@@ -155,7 +162,7 @@ def _grant_q(
 
 
 def scope(
-    actor: Actor,
+    actor: Viewer | None,
     queryset: models.QuerySet,
     action: str = Action.VIEW,
     *,
@@ -192,7 +199,7 @@ def _resolve(obj: Any, lookup: str | None) -> str | None:
     return obj
 
 
-def can(actor: Actor, action: str, obj: models.Model, *, strict: bool = False) -> bool:
+def can(actor: Viewer | None, action: str, obj: models.Model, *, strict: bool = False) -> bool:
     """May ``actor`` perform ``action`` on ``obj``? Decided in Python from the object's paths."""
     spec = _spec(type(obj))
     region_path, org_path = _resolve(obj, spec.region), _resolve(obj, spec.organization)
@@ -229,7 +236,7 @@ class InSubtree(models.Lookup):
 class ScopedQuerySet(models.QuerySet):
     def visible_to(
         self,
-        actor: Actor | AnonymousUser,
+        actor: Viewer | None,
         action: str = Action.VIEW,
         *,
         strict: bool = False,

@@ -1,10 +1,11 @@
 """Settings for the Siming portal, read from environment variables (see README: Configuration)."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,35 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.getenv(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def envrequired(name: str, why: str) -> str:
+    value = os.getenv(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set {why}")
+    return value
+
+
+def envurl(name: str, why: str) -> str:
+    value = envrequired(name, why)
+    if not value.startswith(("http://", "https://")) or len(value) < len("http://x"):
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL, not {value!r}")
+    return value.rstrip("/")
+
+
+def envdate(name: str, default: str) -> date:
+    value = os.getenv(name, default)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), not {value!r}") from None
+
+
 DEBUG = envbool("DEBUG", "false")
 
 _INSECURE_KEY = "django-insecure-siming-development-only"
@@ -40,8 +70,15 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(SECRET_KE
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random string of at least 32 characters when DEBUG is off."
     )
-# Keyed hash for ID numbers: a database dump alone cannot be brute-forced back to numbers.
-ID_NUMBER_HMAC_KEY = os.getenv("ID_NUMBER_HMAC_KEY", SECRET_KEY)
+# Keyed hash for ID numbers: a database dump alone cannot be brute-forced back to numbers. It has
+# its own key because the stored hashes find duplicate ID numbers only while the key never changes,
+# and the SECRET_KEY may be rotated. Only DEBUG (development, the demo) falls back to the SECRET_KEY.
+ID_NUMBER_HMAC_KEY = os.getenv("ID_NUMBER_HMAC_KEY", SECRET_KEY if DEBUG else "")
+if not DEBUG and (len(ID_NUMBER_HMAC_KEY) < 32 or ID_NUMBER_HMAC_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "ID_NUMBER_HMAC_KEY must be set, when DEBUG is off, to a random string of at least 32 characters "
+        "other than the SECRET_KEY. ID numbers are stored hashed under it: set it once and never change it."
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -148,10 +185,52 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The earliest day an activity record or a base's opening may be about (portal.validators): the
+# paper ledgers a branch would copy in are this century's; 1900-01-01 or 0202 is a typing error.
+EARLIEST_RECORD_DATE = envdate("EARLIEST_RECORD_DATE", "2000-01-01")
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded media: the file system by default (one machine, or a volume every replica mounts), or an
+# S3-compatible object store (MinIO on an intranet) so that web and worker replicas on several machines
+# share it. Code touches files only through the storage API (FieldFile.open/save, storage.delete).
+MEDIA_STORAGE = envchoice("MEDIA_STORAGE", "filesystem", ("filesystem", "s3"))
+
+
+def s3_media_storage() -> dict:
+    why = "when MEDIA_STORAGE=s3"
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": envurl("AWS_S3_ENDPOINT_URL", why),
+            "bucket_name": envrequired("AWS_STORAGE_BUCKET_NAME", why),
+            "access_key": envrequired("AWS_ACCESS_KEY_ID", why),
+            "secret_key": envrequired("AWS_SECRET_ACCESS_KEY", why),
+            "region_name": os.getenv("AWS_S3_REGION_NAME", "us-east-1"),
+            # MinIO serves buckets under the endpoint's path, not as subdomains.
+            "addressing_style": envchoice("AWS_S3_ADDRESSING_STYLE", "path", ("path", "virtual", "auto")),
+            "signature_version": "s3v4",
+            # Objects stay private: pages link to them with signed URLs that expire (import files hold
+            # full ID numbers and must never be public).
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": envint("AWS_QUERYSTRING_EXPIRE", "3600"),
+            # Names are generated (uuid), but never let an upload silently replace another object.
+            "file_overwrite": False,
+            "location": os.getenv("AWS_LOCATION", "").strip("/"),
+        },
+    }
+
+
+# Files no row names are swept weekly once older than this (portal/media.py); younger ones may be
+# uploads whose transaction has not committed yet.
+MEDIA_ORPHAN_GRACE_HOURS = envint("MEDIA_ORPHAN_GRACE_HOURS", "24")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_media_storage()
+        if MEDIA_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -190,6 +269,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "portal.tasks.purge_idempotency_records", "schedule": 3600.0},
     "resume-stalled-imports": {"task": "grids.tasks.resume_stalled_imports", "schedule": 300.0},
+    "sweep-orphaned-media": {
+        "task": "portal.tasks.sweep_orphaned_media",
+        "schedule": crontab(day_of_week="sun", hour=3, minute=30),  # weekly, at night
+    },
 }
 
 CACHES = {

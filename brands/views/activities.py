@@ -25,6 +25,7 @@ from brands.selectors import activities as selectors
 from brands.services import activities as services
 from brands.services import bases as base_services
 from grids.models import PartyOrganization, Region, RegionLevel
+from grids.selectors import organizations_changeable
 from portal import gates
 from portal.errors import DomainError, NotAllowed
 from portal.pages import add_service_error, found_or_404, paginate, require
@@ -44,9 +45,11 @@ def _organization(request: HttpRequest, pk: int) -> PartyOrganization:
 
 def _month(value: str) -> dt.date | None:
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
+        month = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         return None
+    # Years 1 and 9999 would overflow as instants; no record lies in them.
+    return month if 1 < month.year < 9999 else None
 
 
 # Activity records ------------------------------------------------------------------------------
@@ -198,10 +201,7 @@ def _booking_organization(request: HttpRequest) -> PartyOrganization | None:
     value = request.GET.get("organization") or request.POST.get("organization") or ""
     if value.isdigit():
         organization = (
-            PartyOrganization.objects.visible_to(request.user, Action.CHANGE)
-            .select_related("region")
-            .filter(pk=value)
-            .first()
+            organizations_changeable(request.user).select_related("region").filter(pk=value).first()
         )
         return found_or_404(organization)
     return selectors.default_organization(request.user)

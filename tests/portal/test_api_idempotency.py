@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models import QuerySet
 from django.urls import include, path
 from django.utils import timezone
 from rest_framework import serializers
@@ -19,9 +20,12 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.test import APIClient
 
 from grids.models import OrgKind, PartyOrganization, Region
+from grids.selectors import organizations_visible
 from portal.api.idempotency import ABANDONED_AFTER, KEEP_FOR
 from portal.api.viewsets import CreateReadViewSet
-from portal.models import IdempotencyRecord, PartnerAPIKey
+from portal.models import IdempotencyRecord
+from tests.factories import World
+from tests.harness import key_client
 
 pytestmark = pytest.mark.urls(__name__)
 
@@ -40,12 +44,14 @@ class BranchSerializer(serializers.ModelSerializer):
 
 
 class BranchViewSet(CreateReadViewSet):
-    queryset = PartyOrganization.objects.select_related("region")
     serializer_class = BranchSerializer
     required_write_scope = "activities:write"
     # Hooks for the tests: a gate to hold a request mid-flight, and a failure to inject.
     gate: threading.Event | None = None
     fail_with: Exception | None = None
+
+    def get_queryset(self) -> QuerySet[PartyOrganization]:
+        return organizations_visible(self.request.user).select_related("region")
 
     def perform_create(self, serializer: BranchSerializer) -> None:
         if self.gate is not None:
@@ -84,15 +90,6 @@ def _reset_hooks():
 def client(world) -> APIClient:
     client = APIClient()
     client.force_login(world.haishu_staff)
-    return client
-
-
-def key_client(region: Region, scopes: list[str]) -> APIClient:
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="test", partner="合作单位", region=region, scopes=scopes
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
     return client
 
 
@@ -306,10 +303,6 @@ def test_a_key_without_the_write_scope_cannot_post(world):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_create_once():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent connections (PostgreSQL)")
-    from tests.factories import World
-
     world = World()
     body = {"name": "并发支部", "region": world.haishu_grid.code}
     BranchViewSet.gate = threading.Event()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('brands', '0001_initial'),
+        ('brands', '0002_record_dates_not_before_the_earliest'),
         ('grids', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grids', '0002_initial'),
+        ('grids', '0003_person_name_validated'),
     ]
 
     operations = [
