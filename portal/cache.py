@@ -43,7 +43,9 @@ class ForgivingRedisCache(RedisCache):
         cls._last_logged, cls._suppressed = now, 0
 
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
-        return self._forgive("get", lambda: super(ForgivingRedisCache, self).get(key, default, version), default)
+        return self._forgive(
+            "get", lambda: super(ForgivingRedisCache, self).get(key, default, version), default
+        )
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
         return self._forgive("get_many", lambda: super(ForgivingRedisCache, self).get_many(keys, version), {})
@@ -55,7 +57,9 @@ class ForgivingRedisCache(RedisCache):
         self._forgive("set", lambda: super(ForgivingRedisCache, self).set(key, value, timeout, version), None)
 
     def add(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._forgive("add", lambda: super(ForgivingRedisCache, self).add(key, value, timeout, version), False)
+        return self._forgive(
+            "add", lambda: super(ForgivingRedisCache, self).add(key, value, timeout, version), False
+        )
 
     def set_many(self, data: dict, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list:
         # Every key failed: that is what the return value of set_many reports.
@@ -64,13 +68,17 @@ class ForgivingRedisCache(RedisCache):
         )
 
     def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._forgive("touch", lambda: super(ForgivingRedisCache, self).touch(key, timeout, version), False)
+        return self._forgive(
+            "touch", lambda: super(ForgivingRedisCache, self).touch(key, timeout, version), False
+        )
 
     def delete(self, key: str, version: int | None = None) -> bool:
         return self._forgive("delete", lambda: super(ForgivingRedisCache, self).delete(key, version), False)
 
     def delete_many(self, keys: Any, version: int | None = None) -> None:
-        self._forgive("delete_many", lambda: super(ForgivingRedisCache, self).delete_many(keys, version), None)
+        self._forgive(
+            "delete_many", lambda: super(ForgivingRedisCache, self).delete_many(keys, version), None
+        )
 
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         try:
