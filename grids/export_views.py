@@ -70,7 +70,9 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _downloadable(job: MemberExportJob) -> bool:
-    return bool(job.status == JobStatus.DONE and job.file and job.expires_at and job.expires_at > timezone.now())
+    return bool(
+        job.status == JobStatus.DONE and job.file and job.expires_at and job.expires_at > timezone.now()
+    )
 
 
 def _progress_text(job: MemberExportJob) -> str:

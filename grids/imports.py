@@ -26,7 +26,7 @@ from grids.member_sheet import (
     read_rows,
 )
 from grids.models import MemberImportJob, PartyMember, PartyOrganization
-from grids.services import build_member
+from grids.services import ID_NUMBER_TAKEN, build_member, registered_id_hashes
 from portal import jobs
 from portal.errors import NotAllowed
 from portal.scoping import Action, Actor, can
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 MAX_LISTED_ERRORS = 200
 BULK_BATCH_SIZE = 500
+# Rows checked between two queries for registered ID numbers, and between two progress writes.
+CHECK_BATCH_SIZE = 1_000
 
 
 def row_error(row: int | None, column: str | None, message: str) -> dict[str, Any]:
@@ -43,10 +45,13 @@ def row_error(row: int | None, column: str | None, message: str) -> dict[str, An
 
 
 class RowChecker:
-    """Turns one row into an unsaved, validated member, or into its errors.
+    """Turns rows into unsaved, validated members, or into their errors, a batch at a time.
 
-    ``organizations`` are the organizations the file may name (already limited to the uploader's
-    change scope); ``seen_ids`` remembers the ID numbers of earlier rows to catch repeats in the file.
+    Each row gets every rule of the member form (``build_member``) but the two that query, which are
+    made in bulk instead: ``organizations`` are the organizations the file may name, read up front and
+    already limited to the uploader's change scope, and each batch's ID numbers are looked up among
+    registered members in one query. ``seen_ids`` remembers earlier rows' ID numbers to catch repeats
+    in the file.
     """
 
     def __init__(self, *, default: PartyOrganization, organizations: dict[int, PartyOrganization]) -> None:
@@ -54,25 +59,42 @@ class RowChecker:
         self.organizations = organizations
         self.seen_ids: dict[str, int] = {}
 
-    def check(self, record: dict[str, Any]) -> tuple[PartyMember | None, list[dict[str, Any]]]:
+    def check_batch(self, records: list[dict[str, Any]]) -> tuple[list[PartyMember], list[dict[str, Any]]]:
+        checked = [self._check(record) for record in records]
+        hashes = [m.id_number_hash for _row, m, _problems in checked if m is not None and m.id_number_hash]
+        registered = registered_id_hashes(hashes) if hashes else set()
+        members, errors = [], []
+        for row, member, problems in checked:
+            # As in build_member, a number already registered is reported once the model accepted the row.
+            if member is not None and member.id_number_hash in registered:
+                problems.setdefault("id_number", str(ID_NUMBER_TAKEN))
+            if problems:
+                errors.extend(
+                    row_error(row, HEADER_OF.get(key), message) for key, message in problems.items()
+                )
+            elif member is not None:
+                members.append(member)
+        return members, errors
+
+    def _check(self, record: dict[str, Any]) -> tuple[int, PartyMember | None, dict[str, str]]:
+        """The row's number, its member if the model accepted it, and its problems so far."""
         row = record["_row"]
         fields, problems = self._parse(record)
         id_number = fields.pop("id_number", "")
         if id_number == EXAMPLE_ID:
-            return None, [row_error(row, None, _("这是模板中的示例行，请删除后再导入。"))]
+            return row, None, {NON_FIELD_ERRORS: _("这是模板中的示例行，请删除后再导入。")}
         self._check_consistency(fields, id_number, problems)
         self._check_repeat(row, id_number, problems)
         # A bad organization number is already reported; building against the default still finds
         # the row's other errors.
         fields.setdefault("organization", self.default)
-        member = None
         try:
-            member = build_member(id_number=id_number, **fields)
+            member = build_member(id_number=id_number, check_database=False, **fields)
         except ValidationError as error:
             for key, messages in _error_items(error):
                 problems.setdefault(key, messages[0])
-        errors = [row_error(row, HEADER_OF.get(key), message) for key, message in problems.items()]
-        return (None if errors else member), errors
+            return row, None, problems
+        return row, member, problems
 
     def _parse(self, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         fields: dict[str, Any] = {}
@@ -171,14 +193,11 @@ def _check_rows(
 ) -> tuple[list[PartyMember], list[dict]]:
     checker = RowChecker(default=job.organization, organizations=_named_organizations(job, records))
     members, errors = [], []
-    step = max(50, len(records) // 100)  # about a hundred progress writes (each renews the lease)
-    for done, record in enumerate(records, start=1):
-        member, row_errors = checker.check(record)
-        if member is not None:
-            members.append(member)
-        errors.extend(row_errors)
-        if done % step == 0 or done == len(records):
-            run.progress(done)
+    for start in range(0, len(records), CHECK_BATCH_SIZE):
+        batch_members, batch_errors = checker.check_batch(records[start : start + CHECK_BATCH_SIZE])
+        members.extend(batch_members)
+        errors.extend(batch_errors)
+        run.progress(min(start + CHECK_BATCH_SIZE, len(records)))  # also renews the lease
     return members, errors
 
 
