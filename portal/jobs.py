@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -129,13 +129,15 @@ class Run:
 def take(model: type[Job], pk: int) -> Run | None:
     """Take the job if it is waiting or its lease lapsed; ``None`` if another worker has it (or it ended)."""
     now = timezone.now()
-    taken = (
-        model.objects.filter(_takeable(now), pk=pk)
-        .update(status=JobStatus.RUNNING, lease_until=now + lease(), attempts=F("attempts") + 1, started_at=now)
-    )  # fmt: skip
-    if taken != 1:
-        return None
-    attempt = model.objects.filter(pk=pk).values_list("attempts", flat=True).get()
+    # One transaction: the UPDATE's row lock holds until the attempt number is read back, so it is ours.
+    with transaction.atomic():
+        taken = (
+            model.objects.filter(_takeable(now), pk=pk)
+            .update(status=JobStatus.RUNNING, lease_until=now + lease(), attempts=F("attempts") + 1, started_at=now)
+        )  # fmt: skip
+        if taken != 1:
+            return None
+        attempt = model.objects.filter(pk=pk).values_list("attempts", flat=True).get()
     return Run(model=model, pk=pk, attempt=attempt)
 
 
