@@ -91,6 +91,10 @@ def setup(database_url: str, media_root: str) -> None:
         DATABASE_URL=database_url,
         DEBUG="false",  # no query log, as in production
         SECRET_KEY=os.getenv("BENCH_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"),
+        # Production settings want a key of their own for ID numbers (the same one as bench/run.py).
+        ID_NUMBER_HMAC_KEY=os.getenv(
+            "BENCH_ID_NUMBER_HMAC_KEY", "bench-only-id-number-key-not-for-production-0123"
+        ),
         MEDIA_ROOT=media_root,
         CELERY_BROKER_URL="",
         LOG_LEVEL="WARNING",
@@ -149,6 +153,7 @@ def workbook(rows: int, branches: list[PartyOrganization]) -> bytes:
     from openpyxl import Workbook
 
     from grids.member_sheet import COLUMNS
+    from portal import excel
     from portal.validators import id_check_digit
 
     # Not write-only: like Excel and WPS, a normal workbook records the sheet's dimensions, without
@@ -156,7 +161,7 @@ def workbook(rows: int, branches: list[PartyOrganization]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "党员名单"
-    ws.append([c.header for c in COLUMNS])
+    excel.write_row(ws, [c.header for c in COLUMNS])
     start = dt.date(1950, 1, 1)
     for i in range(rows):
         # 500 people per birth day: serial digits 000-999, the last one's parity giving the sex.
@@ -178,7 +183,7 @@ def workbook(rows: int, branches: list[PartyOrganization]) -> bytes:
             "is_mobile_member": "否",
             "organization": str(branches[i % len(branches)].pk) if i % 3 == 0 else "",
         }
-        ws.append([values[c.key] for c in COLUMNS])
+        excel.write_row(ws, [values[c.key] for c in COLUMNS])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

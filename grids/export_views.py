@@ -3,8 +3,6 @@
 An export job is its owner's alone: another user, whatever their rights, gets a 404 (``export_jobs_of``).
 """
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,23 +12,21 @@ from django.views.decorators.http import require_POST
 
 from grids import exports, member_sheet, selectors
 from grids.models import MemberExportJob
-from portal.errors import NotAllowed
+from portal import gates
 from portal.models import JobStatus
+from portal.pages import require
 from portal.tasks import enqueue, run_job
 
 
 @require_POST
-@login_required
+@require(gates.EXPORT)
 def export_start(request: HttpRequest) -> HttpResponse:
-    try:
-        job = exports.export_job_create(actor=request.user, query=request.POST.get("query", "")[:2000])
-    except NotAllowed:
-        raise PermissionDenied from None
+    job = exports.export_job_create(actor=request.user, query=request.POST.get("query", "")[:2000])
     enqueue(run_job, exports.MEMBER_EXPORT.name, job.pk)
     return redirect("grids:export_job", pk=job.pk)
 
 
-@login_required
+@require(gates.SIGNED_IN)  # then scoped to the owner: anyone else gets a 404
 def export_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(selectors.export_jobs_of(request.user), pk=pk)
     context = {
@@ -43,7 +39,7 @@ def export_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@require(gates.SIGNED_IN)
 def export_progress(request: HttpRequest, pk: int) -> JsonResponse:
     job = get_object_or_404(selectors.export_jobs_of(request.user), pk=pk)
     return JsonResponse(
@@ -56,7 +52,7 @@ def export_progress(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_object_or_404(selectors.export_jobs_of(request.user), pk=pk)
     if not _downloadable(job):

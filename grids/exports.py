@@ -20,13 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from grids.filters import MemberFilter
 from grids.member_sheet import GENDERS, STATUSES
 from grids.models import MemberExportJob, PartyMember, export_file_path
-from portal import jobs
+from portal import excel, jobs
 from portal.errors import NotAllowed
 from portal.privacy import mask_mobile
 from portal.scoping import Action, Actor, has_any
@@ -77,7 +76,7 @@ def export_members(
     for index, (_header, _field, width) in enumerate(EXPORT_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    ws.append([header for header, _field, _width in EXPORT_COLUMNS])
+    excel.write_row(ws, [header for header, _field, _width in EXPORT_COLUMNS])
     rows = (
         queryset.order_by("organization_id", "pk")
         .values_list(*(field for _header, field, _width in EXPORT_COLUMNS))
@@ -85,7 +84,7 @@ def export_members(
     )
     count = 0
     for row in rows:
-        ws.append(_export_row(ws, row))
+        excel.write_row(ws, _export_row(row))
         count += 1
         if progress and count % EXPORT_CHUNK_SIZE == 0:
             progress(count)
@@ -93,27 +92,18 @@ def export_members(
     return count
 
 
-def _export_row(ws: Any, row: tuple) -> list[Any]:
+def _export_row(row: tuple) -> list[Any]:
     (name, gender, birth, joined, status, mobile, id_masked,
      central, in_service, work_unit, mobile_member, org_name, org_id) = row  # fmt: skip
     return [
-        _as_text(ws, name), _GENDER_LABEL.get(gender, gender), birth, joined, _STATUS_LABEL.get(status, status),
+        name, _GENDER_LABEL.get(gender, gender), birth, joined, _STATUS_LABEL.get(status, status),
         mask_mobile(mobile) if mobile else "", id_masked, _yes(central), _yes(in_service),
-        _as_text(ws, work_unit), _yes(mobile_member), _as_text(ws, org_name), org_id,
+        work_unit, _yes(mobile_member), org_name, org_id,
     ]  # fmt: skip
 
 
 def _yes(value: bool) -> str:
     return "是" if value else "否"
-
-
-def _as_text(ws: Any, value: str) -> Any:
-    # openpyxl writes any string starting with "=" as a formula: typed-in data must never run in Excel.
-    if not value or not value.startswith("="):
-        return value
-    cell = WriteOnlyCell(ws, value)
-    cell.data_type = "s"
-    return cell
 
 
 # In the background -------------------------------------------------------------------------------

@@ -26,11 +26,11 @@ from grids.member_sheet import (
     read_rows,
 )
 from grids.models import MemberImportJob, PartyMember, PartyOrganization
+from grids.selectors import organizations_changeable
 from grids.services import ID_NUMBER_TAKEN, build_member, registered_id_hashes
 from portal import jobs
 from portal.errors import NotAllowed
 from portal.scoping import Action, Actor, can
-from portal.validators import id_birth_date, id_gender
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,6 @@ class RowChecker:
         id_number = fields.pop("id_number", "")
         if id_number == EXAMPLE_ID:
             return row, None, {NON_FIELD_ERRORS: _("这是模板中的示例行，请删除后再导入。")}
-        self._check_consistency(fields, id_number, problems)
         self._check_repeat(row, id_number, problems)
         # A bad organization number is already reported; building against the default still finds
         # the row's other errors.
@@ -126,15 +125,6 @@ class RowChecker:
         if organization is None:
             raise ValueError(_("党组织编号“%(value)s”不存在，或不在您的管辖范围内。") % {"value": text})
         return organization
-
-    def _check_consistency(self, fields: dict[str, Any], id_number: str, problems: dict[str, str]) -> None:
-        # The same rule as the member form: the number encodes birth date and sex, so a mismatch is a typo.
-        if not id_number or "id_number" in problems:
-            return
-        if fields.get("birth_date") and fields["birth_date"] != id_birth_date(id_number):
-            problems.setdefault("birth_date", _("出生日期与身份证号不一致。"))
-        if fields.get("gender") and fields["gender"] != id_gender(id_number):
-            problems.setdefault("gender", _("性别与身份证号不一致。"))
 
     def _check_repeat(self, row: int, id_number: str, problems: dict[str, str]) -> None:
         if not id_number or "id_number" in problems:
@@ -206,7 +196,7 @@ def _named_organizations(job: MemberImportJob, records: list[dict[str, Any]]) ->
     ids = {int(t) for t in (cell_text(r.get("organization")) for r in records) if t.isdigit() and len(t) < 19}
     if not ids:
         return {}
-    allowed = PartyOrganization.objects.visible_to(job.owner, Action.CHANGE).filter(pk__in=ids)
+    allowed = organizations_changeable(job.owner).filter(pk__in=ids)
     return {org.pk: org for org in allowed}
 
 

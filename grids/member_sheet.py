@@ -26,6 +26,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from grids.models import MemberStatus
+from portal import excel
 from portal.validators import id_check_digit, normalize_id_number, validate_id_number
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,7 +61,7 @@ class Column:
 
 
 COLUMNS = (
-    Column("姓名", "name", True, 10, "必填，最多50个字。"),
+    Column("姓名", "name", True, 10, "必填，2至50个字：汉字（少数民族姓名可用间隔号“·”），或拉丁字母、空格、连字符、撇号和点。"),
     Column("性别", "gender", True, 8, "必填，“男”或“女”。", ("男", "女")),
     Column("出生日期", "birth_date", True, 12, "必填，日期，如 1985-03-12 或 1985/3/12。", number_format="yyyy-mm-dd"),
     Column("入党日期", "join_date", True, 12, "必填，日期；入党时应年满18周岁，不能晚于今天。", number_format="yyyy-mm-dd"),
@@ -92,8 +93,8 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "党员名单"
-    ws.append([c.header for c in COLUMNS])
-    ws.append(list(EXAMPLE_ROW))
+    excel.write_row(ws, [c.header for c in COLUMNS])
+    excel.write_row(ws, EXAMPLE_ROW)
     for index, column in enumerate(COLUMNS, start=1):
         _style_template_column(ws, index, column)
     ws.freeze_panes = "A2"
@@ -147,7 +148,7 @@ def _write_instructions(ws: Any) -> None:
         *((c.header, "是" if c.required else "", c.rule) for c in COLUMNS),
     ]
     for line in lines:
-        ws.append(list(line))
+        excel.write_row(ws, line)
     ws["A1"].font = Font(bold=True, size=14)
     header_row = len(lines) - len(COLUMNS)
     for cell in ws[header_row]:

@@ -16,9 +16,11 @@ from brands.models import ActivityKind, ActivityPhoto, ActivityRecord, BaseBooki
 from brands.selectors.activities import bookings_to_record, brands_for, local_midnight, members_of
 from brands.services.activities import MAX_PHOTOS
 from grids.models import PartyMember, PartyOrganization, Region
+from portal.validators import earliest_record_date
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DEFAULT_DURATION = dt.timedelta(minutes=90)
+FIRST_SAFE_DAY, LAST_SAFE_DAY = dt.date.min + dt.timedelta(days=1), dt.date.max - dt.timedelta(days=1)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -128,9 +130,11 @@ class ActivityForm(forms.Form):
             del self.fields["remove_photos"]
         else:
             self.fields["remove_photos"].queryset = record.photos.all()
+        # The bounds the service enforces, shown to the date picker (portal.validators, README).
+        earliest = f"{earliest_record_date():%Y-%m-%d}T00:00"
         latest = timezone.localtime().strftime(DATETIME_LOCAL)
         for name in ("started_at", "ended_at"):
-            self.fields[name].widget.attrs["max"] = latest
+            self.fields[name].widget.attrs.update(min=earliest, max=latest)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -208,8 +212,12 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.filter(organization__path__startswith=org.path) if org else queryset.none()
 
     # Dates are local (Asia/Shanghai) days; compared as instants so the started_at index serves.
+    # The first and last days a date can hold would overflow as instants (a 500): no record lies
+    # beyond the days next to them.
     def filter_date_from(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
-        return queryset.filter(started_at__gte=local_midnight(value))
+        return queryset.filter(started_at__gte=local_midnight(max(value, FIRST_SAFE_DAY)))
 
     def filter_date_to(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        if value >= LAST_SAFE_DAY:
+            return queryset
         return queryset.filter(started_at__lt=local_midnight(value + dt.timedelta(days=1)))

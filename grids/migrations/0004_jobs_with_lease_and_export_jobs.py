@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grids", "0002_initial"),
+        ("grids", "0003_person_name_validated"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
