@@ -264,11 +264,12 @@ def _workbook(rows: int) -> bytes:
     from openpyxl import Workbook
 
     from grids.member_sheet import COLUMNS
+    from portal import excel
     from portal.validators import id_check_digit, id_gender
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("党员名单")
-    ws.append([c.header for c in COLUMNS])
+    excel.write_row(ws, [c.header for c in COLUMNS])
     serials = random.sample(range(10_000 * 1000), rows)  # distinct (birth day, serial) pairs
     for serial in serials:
         birth = date(1960, 1, 1) + timedelta(days=serial // 1000)
