@@ -276,8 +276,8 @@ def _workbook(rows: int) -> bytes:
         first17 = f"330203{birth:%Y%m%d}{serial % 1000:03d}"
         number = first17 + id_check_digit(first17)
         gender = "男" if id_gender(number) == "M" else "女"
-        ws.append(
-            ["王建国", gender, birth, date(2005, 7, 1), "正式党员", "", number, "否", "否", "", "否", ""]
+        excel.write_row(
+            ws, ["王建国", gender, birth, date(2005, 7, 1), "正式党员", "", number, "否", "否", "", "否", ""]
         )
     buffer = io.BytesIO()
     wb.save(buffer)
