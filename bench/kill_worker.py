@@ -56,6 +56,7 @@ def main() -> None:
         "REDIS_URL": f"redis://127.0.0.1:{port}/0",
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        "ID_NUMBER_HMAC_KEY": "bench-only-id-number-key-not-for-production-0123456789",
         "ALLOWED_HOSTS": "localhost",
         "MEDIA_ROOT": str(work / "media"),
         "LOG_LEVEL": "INFO",
