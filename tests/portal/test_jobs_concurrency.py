@@ -50,7 +50,7 @@ def test_eight_workers_taking_over_one_job_one_wins(world):
 
 
 def test_two_workers_resuming_one_import_import_it_once(world):
-    rows = [row(姓名=f"党员{i:02d}", 身份证号=id_number("F")) for i in range(30)]
+    rows = [row(身份证号=id_number("F")) for _ in range(30)]
     job = imports.import_create(
         actor=world.haishu_secretary, organization=world.haishu_branch, upload=upload(xlsx(rows))
     )
@@ -64,7 +64,7 @@ def test_two_workers_resuming_one_import_import_it_once(world):
 
     assert outcomes == {"ran": 1, "refused": 1}
     job.refresh_from_db()
-    assert (job.status, job.imported_rows, job.attempts) == (JobStatus.DONE, 30, 2)
+    assert (job.status, job.imported_rows, job.attempts) == (JobStatus.DONE, 30, 2), (job.errors, job.message)
     assert PartyMember.objects.count() == before + 30
 
 
