@@ -16,16 +16,14 @@ from grids import exports, imports
 from grids.models import MemberExportJob, MemberImportJob, PartyMember
 from portal import jobs
 from portal.models import JobStatus
-from tests.brands.test_bases_concurrency import run_together
 from tests.grids.test_import import id_number, row, upload, xlsx
+from tests.harness import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _postgres_only(settings, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("racing workers need PostgreSQL row locks (run with DATABASE_URL=postgres://…)")
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
