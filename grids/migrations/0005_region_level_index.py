@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grids', '0003_person_name_validated'),
+        ('grids', '0004_jobs_with_lease_and_export_jobs'),
     ]
 
     operations = [
