@@ -58,6 +58,7 @@ class RegionViewSet(ReadOnlyViewSet):
     serializer_class = RegionSerializer
     filterset_class = RegionFilter
     lookup_field = "code"
+    lookup_value_converter = "str"
     ordering_fields = ["path", "code", "id"]
     ordering = "path"
 

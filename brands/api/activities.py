@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -19,11 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from brands.forms.activities import ActivityFilter
+from brands.filters import ActivityFilter, BaseFilter
 from brands.models import ActivityKind, ActivityRecord, BaseBooking, BaseSlot, Brand, OrgLifeBase
 from brands.services.activities import KEY_WRITE_ACTION, activity_create
-from grids.models import PartyMember, PartyOrganization, Region
+from grids.models import PartyMember, PartyOrganization
 from portal.api.viewsets import CreateReadViewSet, ReadOnlyViewSet
+from portal.ids import IdSerializerField
 
 MAX_ATTENDEES = 2000
 
@@ -69,7 +69,7 @@ class ActivityCreateSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=120)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     attendees = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdSerializerField(),
         required=False,
         default=list,
         max_length=MAX_ATTENDEES,
@@ -163,22 +163,6 @@ class OrgLifeBaseSerializer(serializers.ModelSerializer):
             "slots",
         ]
         read_only_fields = fields
-
-
-class BaseFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
-    q = django_filters.CharFilter(method="filter_q", label=_("名称或主题"))
-
-    class Meta:
-        model = OrgLifeBase
-        fields = ["region", "q"]
-
-    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        region = Region.objects.filter(code=value).only("path").first()
-        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
-
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(name__icontains=value) | Q(theme__icontains=value))
 
 
 class OrgLifeBaseViewSet(ReadOnlyViewSet):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
-from brands.forms.brands import BrandFilter
+from brands.filters import BrandFilter
 from brands.models import Brand, BrandImage, Recognition
 from brands.selectors.brands import attach_figures
 from portal.api.auth import PartnerPrincipal

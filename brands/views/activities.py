@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,13 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from brands.forms.activities import ActivityFilter, ActivityForm, initial_for_new
+from brands.filters import ActivityFilter
+from brands.forms.activities import ActivityForm, initial_for_new
 from brands.models import BaseBooking, BaseSlot
 from brands.selectors import activities as selectors
 from brands.services import activities as services
 from brands.services import bases as base_services
 from grids.models import PartyOrganization, Region, RegionLevel
 from portal.errors import DomainError, NotAllowed
+from portal.ids import parse_id
 from portal.pages import add_service_error, found_or_404, paginate
 from portal.scoping import Action, can, has_any
 
@@ -57,9 +60,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     if not has_any(request.user, Action.VIEW):
         raise PermissionDenied
     filterset = ActivityFilter(request.GET or None, queryset=selectors.activity_list(request.user))
-    for name in ("region", "organization", "brand", "updated_after"):
+    del filterset.form.fields["updated_after"]  # for partner systems that sync
+    for name in ("region", "organization", "brand"):
         # Reached from a branch or brand page and kept in the address; not typed by hand.
-        del filterset.form.fields[name]
+        filterset.form.fields[name].widget = forms.HiddenInput()
     context = {
         "filter": filterset,
         "page": paginate(request, filterset.qs, ACTIVITIES_PER_PAGE),
@@ -198,14 +202,10 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _booking_organization(request: HttpRequest) -> PartyOrganization | None:
     """The branch the user books for: ?organization= (from its branch page) or their own branch."""
     value = request.GET.get("organization") or request.POST.get("organization") or ""
-    if value.isdigit():
-        organization = (
-            PartyOrganization.objects.visible_to(request.user, Action.CHANGE)
-            .select_related("region")
-            .filter(pk=value)
-            .first()
-        )
-        return found_or_404(organization)
+    if value:  # a value that is no id, or names no organization in the user's scope, is a 404
+        choices = PartyOrganization.objects.visible_to(request.user, Action.CHANGE).select_related("region")
+        pk = parse_id(value)
+        return found_or_404(choices.filter(pk=pk).first() if pk else None)
     return selectors.default_organization(request.user)
 
 

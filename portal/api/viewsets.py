@@ -20,6 +20,7 @@ class PortalViewSetMixin:
     # 404 on detail. POSTs carrying an Idempotency-Key are stored and replayed (see idempotency).
 
     scope_action: str = Action.VIEW
+    lookup_value_converter = "id"  # a detail id outside 1..2^63-1 is a 404 (portal.ids)
     # The key scope a partner needs to write here (e.g. "wishes:write"); reads need "read".
     required_write_scope: str | None = None
     schema = PortalAutoSchema()

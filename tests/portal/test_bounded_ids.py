@@ -1,0 +1,215 @@
+"""Every id a client sends is bounded: out of 1..2^63-1 it is a 400 (filters, bodies), a 404 (paths)
+or a form error (pages) — never a 500 from a database overflow. Run on SQLite and on PostgreSQL."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from brands.models import ActivityKind, ActivityRecord
+from grids.models import Region
+from portal.ids import ID_MESSAGE
+from portal.models import PartnerAPIKey
+from tests.brands.activity_factories import RecordFactory
+from tests.brands.factories import BrandFactory
+
+OUT_OF_RANGE = [2**63, -(2**63) - 1, 10**30, -1, 0, "abc"]
+
+API_ID_FILTERS = [
+    "/api/v1/organizations/?parent={}",
+    "/api/v1/members/?organization={}",
+    "/api/v1/activities/?brand={}",
+    "/api/v1/activities/?organization={}",
+    "/api/v1/brands/?organization={}",
+]
+API_PATHS = [
+    "/api/v1/organizations/{}/",
+    "/api/v1/members/{}/",
+    "/api/v1/activities/{}/",
+    "/api/v1/brands/{}/",
+    "/api/v1/bases/{}/",
+]
+# Codes, cursors and page sizes are not ids: a bad one is an empty list, a 404 or the default page.
+API_OTHER_PARAMETERS = [
+    "/api/v1/members/?region={}",
+    "/api/v1/activities/?region={}",
+    "/api/v1/bases/?region={}",
+    "/api/v1/brands/?region={}",
+    "/api/v1/regions/?parent={}",
+    "/api/v1/organizations/?page_size={}",
+    "/api/v1/regions/{}/",
+]
+PAGE_PATHS = [
+    "/grids/organizations/{}/",
+    "/grids/organizations/{}/edit/",
+    "/grids/members/{}/",
+    "/grids/members/{}/edit/",
+    "/grids/members/import/{}/",
+    "/brands/{}/",
+    "/brands/manage/{}/",
+    "/brands/manage/{}/history/",
+    "/brands/activities/{}/",
+    "/brands/branches/{}/",
+    "/brands/branches/{}/activities/new/",
+    "/roles/{}/revoke/",
+]
+PAGE_ID_FILTERS = [
+    "/grids/members/?organization={}",
+    "/brands/activities/?organization={}",
+    "/brands/activities/?brand={}",
+]
+PAGE_PARAMETERS = [
+    "/grids/members/?page={}",
+    "/grids/organizations/new/?parent={}",
+    "/grids/members/new/?organization={}",
+    "/grids/members/import/?organization={}",
+    "/brands/?page={}",
+    "/brands/manage/?page={}",
+    "/brands/activities/?page={}",
+]
+
+
+def key_client(region: Region) -> APIClient:
+    _api_key, key = PartnerAPIKey.objects.create_key(
+        name="probe", partner="外部探测", region=region, scopes=["read", "activities:write"]
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    return client
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize("url", API_ID_FILTERS)
+def test_an_api_id_filter_refuses_an_out_of_range_id_with_a_400(world, url, value):
+    response = key_client(world.city).get(url.format(value))
+
+    assert response.status_code == 400
+    name = url.split("?")[1].split("=")[0]
+    assert response.json()["error"]["fields"] == {name: [str(ID_MESSAGE)]}
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize("url", API_PATHS)
+def test_an_api_path_id_out_of_range_is_a_404(world, url, value):
+    response = key_client(world.city).get(url.format(value))
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize("url", API_OTHER_PARAMETERS)
+def test_other_api_parameters_never_fail_on_large_numbers(world, url, value):
+    assert key_client(world.city).get(url.format(value)).status_code in (200, 404)
+
+
+def activity_body(world, **overrides) -> dict:
+    end = timezone.now() - dt.timedelta(hours=1)
+    return {
+        "organization": world.haishu_branch.pk,
+        "kind": ActivityKind.THEME_DAY,
+        "topic": "走进红色教育基地",
+        "started_at": (end - dt.timedelta(hours=2)).isoformat(),
+        "ended_at": end.isoformat(),
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_an_attendee_id_out_of_range_is_a_400_naming_it(world, value):
+    body = activity_body(world, attendees=[world.haishu_members[0].pk, value])
+
+    response = key_client(world.haishu).post("/api/v1/activities/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"attendees.1": [str(ID_MESSAGE)]}
+    assert not ActivityRecord.objects.exists()
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize("field", ["organization", "brand", "base_booking"])
+def test_an_object_id_out_of_range_in_a_body_is_a_400(world, field, value):
+    response = key_client(world.haishu).post("/api/v1/activities/", activity_body(world, **{field: value}))
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize("url", PAGE_PATHS)
+def test_a_page_path_id_out_of_range_is_a_404(world, client, url, value):
+    client.force_login(world.city_staff)
+
+    assert client.get(url.format(value)).status_code == 404
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize("url", PAGE_ID_FILTERS)
+def test_a_page_id_filter_shows_an_error_for_an_out_of_range_id(world, client, url, value):
+    client.force_login(world.city_staff)
+
+    response = client.get(url.format(value))
+
+    assert response.status_code == 200
+    assert str(ID_MESSAGE) in response.text
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize("url", PAGE_PARAMETERS)
+def test_page_parameters_never_fail_on_large_numbers(world, client, url, value):
+    client.force_login(world.city_staff)
+
+    assert client.get(url.format(value)).status_code == 200
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_an_export_with_an_out_of_range_organization_exports_nothing(world, client, value):
+    client.force_login(world.city_staff)
+
+    response = client.get(f"/grids/members/export.xlsx?organization={value}")
+
+    assert response.status_code == 302  # back to the list, which shows the filter's error
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_booking_for_an_out_of_range_organization_is_a_404(world, client, value):
+    client.force_login(world.city_staff)
+
+    assert client.get(f"/brands/bases/?organization={value}").status_code == 404
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize("field", ["attendees", "remove_photos", "brand", "base_booking"])
+def test_the_activity_form_refuses_an_out_of_range_id(world, client, field, value):
+    record = RecordFactory(organization=world.haishu_branch, started_at=timezone.now() - dt.timedelta(hours=3))
+    client.force_login(world.haishu_secretary)
+    end = timezone.localtime() - dt.timedelta(minutes=10)
+    data = {
+        "kind": ActivityKind.THEME_DAY,
+        "topic": "学习贯彻全会精神",
+        "started_at": (end - dt.timedelta(minutes=90)).strftime("%Y-%m-%dT%H:%M"),
+        "ended_at": end.strftime("%Y-%m-%dT%H:%M"),
+        "other_participants": "0",
+        "people_served": "0",
+        field: [value],
+    }
+
+    response = client.post(reverse("brands:activity_edit", args=[record.pk]), data)
+
+    assert response.status_code == 200  # the form again, with the error
+    assert response.context["form"].errors[field]
+    record.refresh_from_db()
+    assert record.topic != data["topic"]
+
+
+def test_the_activity_list_page_applies_the_brand_it_was_reached_with(world, client):
+    brand = BrandFactory(organization=world.haishu_branch)
+    ours = RecordFactory(organization=world.haishu_branch, brand=brand)
+    RecordFactory(organization=world.haishu_branch)
+    client.force_login(world.city_staff)
+
+    response = client.get(reverse("brands:activity_list"), {"brand": brand.pk})
+
+    assert [r.pk for r in response.context["page"].object_list] == [ours.pk]
