@@ -183,7 +183,9 @@ def test_booking_for_an_out_of_range_organization_is_a_404(world, client, value)
 @pytest.mark.parametrize("value", OUT_OF_RANGE)
 @pytest.mark.parametrize("field", ["attendees", "remove_photos", "brand", "base_booking"])
 def test_the_activity_form_refuses_an_out_of_range_id(world, client, field, value):
-    record = RecordFactory(organization=world.haishu_branch, started_at=timezone.now() - dt.timedelta(hours=3))
+    record = RecordFactory(
+        organization=world.haishu_branch, started_at=timezone.now() - dt.timedelta(hours=3)
+    )
     client.force_login(world.haishu_secretary)
     end = timezone.localtime() - dt.timedelta(minutes=10)
     data = {
