@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.routers import BaseRouter
 
 from brands.filters import ActivityFilter, BaseFilter
@@ -132,6 +133,7 @@ class ActivityViewSet(CreateReadViewSet):
         return Response(
             ActivitySerializer(created, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("activity-detail", args=[created.pk], request=request)},
         )
 
 

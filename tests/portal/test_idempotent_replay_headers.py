@@ -1,0 +1,34 @@
+"""A replayed Idempotency-Key POST answers with the first response's headers too (Location)."""
+
+import datetime as dt
+
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from brands.models import ActivityKind, ActivityRecord
+from portal.models import PartnerAPIKey
+
+
+def test_a_replay_carries_the_location_of_the_record_made_the_first_time(world):
+    _api_key, key = PartnerAPIKey.objects.create_key(
+        name="sync", partner="海曙区智慧党建平台", region=world.haishu, scopes=["read", "activities:write"]
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}", HTTP_IDEMPOTENCY_KEY="retry-1")
+    end = timezone.now() - dt.timedelta(hours=1)
+    body = {
+        "organization": world.haishu_branch.pk,
+        "kind": ActivityKind.THEME_DAY,
+        "topic": "走进红色教育基地",
+        "started_at": (end - dt.timedelta(hours=2)).isoformat(),
+        "ended_at": end.isoformat(),
+        "place": "宁波市革命烈士陵园",
+    }
+
+    first = client.post("/api/v1/activities/", body, format="json")
+    replay = client.post("/api/v1/activities/", body, format="json")
+
+    assert ActivityRecord.objects.count() == 1
+    assert first["Location"] == f"http://testserver/api/v1/activities/{first.json()['id']}/"
+    assert (replay.status_code, replay.json(), replay["Location"]) == (201, first.json(), first["Location"])
+    assert replay["Idempotent-Replayed"] == "true"
