@@ -21,7 +21,12 @@ from rest_framework.routers import BaseRouter
 
 from brands.filters import ActivityFilter, BaseFilter
 from brands.models import ActivityKind, ActivityRecord, BaseBooking, BaseSlot, Brand, OrgLifeBase
-from brands.services.activities import KEY_WRITE_ACTION, activity_create
+from brands.services.activities import (
+    KEY_WRITE_ACTION,
+    MAX_OTHER_PARTICIPANTS,
+    MAX_PEOPLE_SERVED,
+    activity_create,
+)
 from grids.models import PartyMember, PartyOrganization
 from portal.api.viewsets import CreateReadViewSet, ReadOnlyViewSet
 from portal.ids import IdSerializerField
@@ -37,7 +42,7 @@ class ActivityPhotoSerializer(serializers.Serializer):
 class ActivitySerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None)
+    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     attendance_rate = serializers.IntegerField(read_only=True, allow_null=True)
@@ -76,8 +81,10 @@ class ActivityCreateSerializer(serializers.Serializer):
         max_length=MAX_ATTENDEES,
         help_text=_("参加党员的编号（须为该党组织的党员）。"),
     )
-    other_participants = serializers.IntegerField(min_value=0, required=False, default=0)
-    people_served = serializers.IntegerField(min_value=0, required=False, default=0)
+    other_participants = serializers.IntegerField(
+        min_value=0, max_value=MAX_OTHER_PARTICIPANTS, required=False, default=0
+    )
+    people_served = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE_SERVED, required=False, default=0)
     satisfaction = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
     )

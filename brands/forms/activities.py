@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from brands.images import MultipleImageUploadField
 from brands.models import ActivityKind, ActivityPhoto, ActivityRecord, BaseBooking
 from brands.selectors.activities import bookings_to_record, brands_for, members_of
-from brands.services.activities import MAX_PHOTOS
+from brands.services.activities import MAX_OTHER_PARTICIPANTS, MAX_PEOPLE_SERVED, MAX_PHOTOS
 from grids.models import PartyMember, PartyOrganization
 from portal.ids import IdMultipleChoiceField
 
@@ -83,11 +83,13 @@ class ActivityForm(forms.Form):
     other_participants = forms.IntegerField(
         label=_("其他参与人数"),
         min_value=0,
-        max_value=100000,
+        max_value=MAX_OTHER_PARTICIPANTS,
         initial=0,
         help_text=_("群众、志愿者等，不含本组织党员。"),
     )
-    people_served = forms.IntegerField(label=_("服务群众人数"), min_value=0, max_value=1000000, initial=0)
+    people_served = forms.IntegerField(
+        label=_("服务群众人数"), min_value=0, max_value=MAX_PEOPLE_SERVED, initial=0
+    )
     photos = MultipleImageUploadField(
         label=_("活动照片"),
         max_files=MAX_PHOTOS,

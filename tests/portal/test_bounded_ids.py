@@ -215,3 +215,17 @@ def test_the_activity_list_page_applies_the_brand_it_was_reached_with(world, cli
     response = client.get(reverse("brands:activity_list"), {"brand": brand.pk})
 
     assert [r.pk for r in response.context["page"].object_list] == [ours.pk]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("other_participants", 2**31), ("other_participants", 10**30), ("people_served", 2**63)],
+)
+def test_a_head_count_beyond_the_forms_limit_is_a_400_on_every_database(world, field, value):
+    # SQLite would have stored 2^31 where PostgreSQL refuses it; the page's limits hold for the API too.
+    body = activity_body(world, place="社区党群服务中心", **{field: value})
+
+    response = key_client(world.haishu).post("/api/v1/activities/", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
