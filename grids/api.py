@@ -11,7 +11,9 @@ from portal.api.viewsets import ReadOnlyViewSet
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # the city: null
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )  # the city: null
 
     class Meta:
         model = Region

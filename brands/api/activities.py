@@ -84,7 +84,9 @@ class ActivityCreateSerializer(serializers.Serializer):
     other_participants = serializers.IntegerField(
         min_value=0, max_value=MAX_OTHER_PARTICIPANTS, required=False, default=0
     )
-    people_served = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE_SERVED, required=False, default=0)
+    people_served = serializers.IntegerField(
+        min_value=0, max_value=MAX_PEOPLE_SERVED, required=False, default=0
+    )
     satisfaction = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
     )
