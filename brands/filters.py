@@ -22,7 +22,7 @@ from brands.models import (
 from brands.selectors.activities import local_midnight
 from brands.selectors.brands import wall_districts, wall_tags
 from grids.models import PartyOrganization, Region
-from portal.filters import IdFilter
+from portal.filters import DateFilter, IdFilter, IsoDateTimeFilter
 
 
 class _RegionAndOrganizationFilter(django_filters.FilterSet):
@@ -97,13 +97,13 @@ class ActivityFilter(_RegionAndOrganizationFilter):
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
     organization = IdFilter(method="filter_organization", label=_("党组织（含下级）"))
     brand = IdFilter(field_name="brand_id", label=_("品牌"))
-    date_from = django_filters.DateFilter(
+    date_from = DateFilter(
         method="filter_date_from", label=_("开始日期（含）"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = django_filters.DateFilter(
+    date_to = DateFilter(
         method="filter_date_to", label=_("结束日期（含）"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gt", label=_("在此时间之后有更新")
     )
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from brands.models import ActivityKind, ActivityRecord
 from grids.models import Region
 from portal.ids import ID_MESSAGE
-from portal.models import PartnerAPIKey
+from portal.models import PartnerAPIKey, User
 from tests.brands.activity_factories import RecordFactory
 from tests.brands.factories import BrandFactory
 
@@ -229,3 +229,45 @@ def test_a_head_count_beyond_the_forms_limit_is_a_400_on_every_database(world, f
 
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == [field]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date_to=9999-12-31",  # the day after overflowed
+        "date_from=0001-01-01",
+        "updated_after=0001-01-01T00:00:00%2B05:00",  # in UTC, before the year 1
+        "updated_after=3000-01-01T00:00:00Z",
+    ],
+)
+def test_an_activity_date_filter_out_of_range_is_a_400(world, query):
+    response = key_client(world.city).get(f"/api/v1/activities/?{query}")
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [query.split("=")[0]]
+
+
+def test_an_offset_postgresql_cannot_store_is_read_as_the_same_instant(world):
+    # Found by schemathesis: Python takes +22:26, PostgreSQL refused it (a 500).
+    old = RecordFactory(organization=world.haishu_branch)
+    response = key_client(world.city).get("/api/v1/activities/?updated_after=2000-01-01T23:00:00%2B22:26")
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [old.pk]
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/grids/partyorganization/{}/change/",
+        "/admin/grids/partymember/?organization__id__exact={}",
+        "/admin/brands/brand/{}/history/",
+        "/admin/grids/partymember/1/history/{}/",
+        "/admin/portal/roleassignment/{}/history/",
+    ],
+)
+def test_the_admin_never_fails_on_an_out_of_range_id(world, client, url, value):
+    client.force_login(User.objects.create_superuser("root", password="pass-1234-word"))
+
+    assert client.get(url.format(value)).status_code in (200, 302, 404)
