@@ -271,3 +271,23 @@ def test_the_admin_never_fails_on_an_out_of_range_id(world, client, url, value):
     client.force_login(User.objects.create_superuser("root", password="pass-1234-word"))
 
     assert client.get(url.format(value)).status_code in (200, 302, 404)
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+@pytest.mark.parametrize(
+    ("url", "field", "data"),
+    [
+        ("/roles/new/", "organization", {"user": "haishu", "role": "branch_secretary"}),
+        ("/roles/new/", "region", {"user": "haishu", "role": "district_staff"}),
+        ("/grids/members/new/", "organization", {"name": "张三"}),
+        ("/grids/organizations/new/", "parent", {"name": "新支部", "kind": "branch"}),
+        ("/grids/members/import/", "organization", {}),
+    ],
+)
+def test_a_page_form_refuses_an_out_of_range_choice(world, client, url, field, data, value):
+    client.force_login(world.city_staff)
+
+    response = client.post(url, {**data, field: value})
+
+    assert response.status_code == 200  # the form again, with the error
+    assert response.context["form"].errors[field]
