@@ -27,6 +27,9 @@ def setup(database_url: str) -> None:
         DATABASE_URL=database_url,
         DEBUG="false",
         SECRET_KEY=os.getenv("BENCH_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"),
+        ID_NUMBER_HMAC_KEY=os.getenv(
+            "BENCH_ID_NUMBER_HMAC_KEY", "bench-only-id-number-key-not-for-production-0123"
+        ),
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="false",
         API_THROTTLE_RATE="1000000/min",

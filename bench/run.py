@@ -94,6 +94,9 @@ def bench_env(args: argparse.Namespace, static_root: str) -> dict[str, str]:
         DEBUG="false",
         # Fixed so that the seeder and the server hash ID numbers with the same key.
         SECRET_KEY=env.get("BENCH_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"),
+        ID_NUMBER_HMAC_KEY=env.get(
+            "BENCH_ID_NUMBER_HMAC_KEY", "bench-only-id-number-key-not-for-production-0123"
+        ),
         ALLOWED_HOSTS=HOST,
         SECURE_SSL_REDIRECT="false",  # loopback HTTP; TLS would end at the proxy in production
         STATIC_ROOT=static_root,

@@ -7,8 +7,9 @@ Uploads are not offered here: an image that bypassed brands.images would keep it
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from brands.models import (
     Recognition,
     Tag,
 )
-from brands.services.brands import BRAND_FIELDS, brand_update
+from brands.services.brands import BRAND_FIELDS, brand_update, tag_names
 from portal.admin import ScopedAdminMixin
 from portal.errors import DomainError
 
@@ -53,8 +54,19 @@ class BrandImageInline(admin.TabularInline):
         return _thumbnail(image.thumbnail)
 
 
+class BrandAdminForm(forms.ModelForm):
+    def clean_tags(self) -> Any:
+        tags = self.cleaned_data["tags"]
+        try:  # the service's rule, shown on the field (the admin saves tags itself)
+            tag_names(tag.name for tag in tags)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["tags"]) from None
+        return tags
+
+
 @admin.register(Brand)
 class BrandAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = BrandAdminForm
     list_display = ("name", "organization", "region", "level", "category", "status", "updated_at")
     list_filter = ("status", "level", "category")
     search_fields = ("name", "organization__name", "region__name")

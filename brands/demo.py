@@ -44,6 +44,7 @@ from brands.models import (
 )
 from grids.demo import MemberMaker
 from grids.models import BRANCH_KINDS, OrgKind, PartyMember, PartyOrganization, Region, RegionLevel
+from portal import history
 from portal.models import User
 
 Log = Callable[[str], None]
@@ -770,7 +771,7 @@ def create_brand(
     cover = processed_card(spec.name, spec.slogan, spec.colour, (1600, 900))
     brand.cover.save("cover.jpg", cover.display, save=False)
     brand.cover_thumbnail.save("cover.jpg", cover.thumbnail, save=False)
-    brand._change_reason = "演示数据"
+    history.attribute(brand, actor=None, reason="演示数据")
     brand.save()
     brand.tags.set(_ensure_tags(spec.tags).values())
     Recognition.objects.bulk_create(
@@ -812,8 +813,7 @@ def ensure_pending_brands() -> int:
             submitted_by=secretary if submitted else None,
             submitted_at=timezone.now() - dt.timedelta(days=3) if submitted else None,
         )  # fmt: skip
-        brand._history_user = secretary
-        brand._change_reason = "演示数据"
+        history.attribute(brand, actor=secretary, reason="演示数据")
         brand.save()
         added += 1
     return added

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from grids.models import PartyMember, PartyOrganization, Region
 from portal.scoping import ScopedQuerySet, ScopeSpec
+from portal.validators import validate_record_date
 
 IMAGE_SUFFIXES = {".jpg", ".png", ".webp"}
 # Grassroots party-building brands date from the reform era; an earlier year is a typing error.
@@ -210,7 +211,7 @@ class BaseSlot(models.Model):
     base = models.ForeignKey(
         OrgLifeBase, on_delete=models.CASCADE, related_name="slots", verbose_name=_("基地")
     )
-    starts_at = models.DateTimeField(_("开始时间"))
+    starts_at = models.DateTimeField(_("开始时间"), validators=[validate_record_date])
     ends_at = models.DateTimeField(_("结束时间"))
     capacity = models.PositiveSmallIntegerField(_("可预约数"))
     booked = models.PositiveSmallIntegerField(_("已预约数"), default=0)
@@ -299,7 +300,8 @@ class ActivityRecord(models.Model):
         verbose_name=_("所属品牌"),
     )
     kind = models.CharField(_("活动类型"), max_length=20, choices=ActivityKind.choices)
-    started_at = models.DateTimeField(_("开始时间"))
+    # The end is checked against the start; the start against the earliest record date.
+    started_at = models.DateTimeField(_("开始时间"), validators=[validate_record_date])
     ended_at = models.DateTimeField(_("结束时间"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
     base_booking = models.OneToOneField(

@@ -53,8 +53,11 @@ class PartyOrganizationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: PartyOrganization, form: Any, change: bool) -> None:
         # Through the service: a new parent rewrites the paths below and the members' regions.
         fields = {name: form.cleaned_data[name] for name in ORGANIZATION_FIELDS if name in form.cleaned_data}
+        # The form has already written its values onto ``obj``: the service compares them with the
+        # stored row (what changed, whether it moved), so it is given the row as stored.
+        stored = PartyOrganization.objects.get(pk=obj.pk)
         try:
-            organization_update(actor=request.user, organization=obj, **fields)
+            organization_update(actor=request.user, organization=stored, **fields)
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
 

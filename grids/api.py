@@ -1,10 +1,12 @@
 """Read API for the region tree, party organizations and (masked) party members."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
+from grids import selectors
 from grids.filters import MemberFilter, OrganizationFilter, RegionFilter
 from grids.models import PartyMember, PartyOrganization, Region
 from portal.api.viewsets import ReadOnlyViewSet
@@ -56,7 +58,6 @@ class MemberSerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary=_("区域详情（按区划代码）")),
 )
 class RegionViewSet(ReadOnlyViewSet):
-    queryset = Region.objects.select_related("parent")
     serializer_class = RegionSerializer
     filterset_class = RegionFilter
     lookup_field = "code"
@@ -64,16 +65,21 @@ class RegionViewSet(ReadOnlyViewSet):
     ordering_fields = ["path", "code", "id"]
     ordering = "path"
 
+    def get_queryset(self) -> QuerySet[Region]:
+        return selectors.regions_visible(self.request.user).select_related("parent")
+
 
 @extend_schema_view(
     list=extend_schema(summary=_("党组织列表"), description=_("可见范围内的党组织，默认按 id 倒序。")),
     retrieve=extend_schema(summary=_("党组织详情")),
 )
 class OrganizationViewSet(ReadOnlyViewSet):
-    queryset = PartyOrganization.objects.select_related("region")
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
     ordering_fields = ["id", "name", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[PartyOrganization]:
+        return selectors.organizations_visible(self.request.user).select_related("region")
 
 
 @extend_schema_view(
@@ -84,10 +90,12 @@ class OrganizationViewSet(ReadOnlyViewSet):
     retrieve=extend_schema(summary=_("党员详情（脱敏）")),
 )
 class MemberViewSet(ReadOnlyViewSet):
-    queryset = PartyMember.objects.select_related("region")
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
     ordering_fields = ["id", "join_date", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[PartyMember]:
+        return selectors.members_visible(self.request.user).select_related("region")
 
 
 def register(router: BaseRouter) -> None:

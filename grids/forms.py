@@ -3,18 +3,22 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from grids import selectors
 from grids.models import Gender, MemberStatus, OrgKind, PartyMember, PartyOrganization, Region
-from portal.scoping import Action, Actor, can, scope
+from grids.services import check_id_number_agrees
+from portal.pages import add_service_error
+from portal.scoping import Action, Actor, can
 from portal.validators import (
     MOBILE_RE,
-    id_birth_date,
-    id_gender,
     normalize_id_number,
     normalize_mobile,
+    normalize_person_name,
     validate_id_number,
+    validate_person_name,
 )
 
 # Above this many organizations in scope a <select> is too heavy to send (a city has ~15,000 grid
@@ -107,9 +111,7 @@ class MemberForm(forms.Form):
         if member is not None:
             kwargs.setdefault("initial", member_initial(member))
         super().__init__(*args, **kwargs)
-        limit_organizations(
-            self.fields["organization"], scope(actor, PartyOrganization.objects.all(), Action.CHANGE)
-        )
+        limit_organizations(self.fields["organization"], selectors.organizations_changeable(actor))
         if member is not None:
             self._make_write_only(member)
 
@@ -127,6 +129,12 @@ class MemberForm(forms.Form):
                 "masked": member.masked_mobile
             }
 
+    def clean_name(self) -> str:
+        # Normalized before it is judged: "阿卜杜・热合曼" typed with a katakana dot is the same name.
+        name = normalize_person_name(self.cleaned_data["name"])
+        validate_person_name(name)
+        return name
+
     def clean_id_number(self) -> str:
         value = normalize_id_number(self.cleaned_data["id_number"]).replace(" ", "")
         if value:
@@ -140,11 +148,12 @@ class MemberForm(forms.Form):
         cleaned = super().clean()
         id_number = cleaned.get("id_number")
         if id_number:
-            # The number encodes birth date and sex: a mismatch is a typo in one or the other.
-            if cleaned.get("birth_date") and cleaned["birth_date"] != id_birth_date(id_number):
-                self.add_error("birth_date", _("出生日期与身份证号不一致。"))
-            if cleaned.get("gender") and cleaned["gender"] != id_gender(id_number):
-                self.add_error("gender", _("性别与身份证号不一致。"))
+            try:
+                check_id_number_agrees(
+                    id_number=id_number, birth_date=cleaned.get("birth_date"), gender=cleaned.get("gender")
+                )
+            except ValidationError as error:
+                add_service_error(self, error)
         if self.member is not None and not cleaned.get("mobile"):
             cleaned.pop("mobile", None)  # blank keeps the stored number
         return cleaned
@@ -194,7 +203,7 @@ class OrganizationForm(forms.Form):
         if organization is not None:
             kwargs.setdefault("initial", organization_initial(organization))
         super().__init__(*args, **kwargs)
-        parents = scope(actor, PartyOrganization.objects.all(), Action.CHANGE)
+        parents = selectors.organizations_changeable(actor)
         if organization is None:
             del self.fields["secretary"]  # a new organization has no members yet
         else:
@@ -228,9 +237,12 @@ class OrganizationForm(forms.Form):
         region, parent = cleaned.get("region"), cleaned.get("parent")
         if region is None:
             return cleaned
-        if parent is not None and not region.path.startswith(parent.region.path):
-            self.add_error("region", _("党组织须位于上级党组织所在区域之内。"))
-        elif parent is None and not can(self.actor, Action.CHANGE, region):
+        if parent is not None:
+            try:
+                PartyOrganization.check_placement(region, parent)
+            except ValidationError as error:
+                add_service_error(self, error)
+        elif not can(self.actor, Action.CHANGE, region):
             self.add_error("region", _("该区域不在您的管辖范围内。"))
         return cleaned
 

@@ -12,8 +12,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,12 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from grids import imports, tasks
+from grids import imports, selectors, tasks
 from grids.filters import MemberFilter
 from grids.forms import OrganizationChoiceField, limit_organizations
-from grids.models import ImportStatus, MemberImportJob, PartyMember, PartyOrganization
+from grids.models import ImportStatus, MemberImportJob, PartyMember
+from portal import gates
 from portal.errors import DomainError
-from portal.scoping import Action, Actor, has_any, scope
+from portal.pages import require
+from portal.scoping import Action, Actor
 from portal.tasks import enqueue
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,7 @@ class MemberImportForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.row_count = 0
-        limit_organizations(
-            self.fields["organization"], scope(actor, PartyOrganization.objects.all(), Action.CHANGE)
-        )
+        limit_organizations(self.fields["organization"], selectors.organizations_changeable(actor))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -63,14 +61,8 @@ class MemberImportForm(forms.Form):
         return upload
 
 
-def _require_change_scope(request: HttpRequest) -> None:
-    if not has_any(request.user, Action.CHANGE):
-        raise PermissionDenied
-
-
-@login_required
+@require(gates.CHANGE)
 def member_import(request: HttpRequest) -> HttpResponse:
-    _require_change_scope(request)
     initial = {"organization": request.GET["organization"]} if request.GET.get("organization") else {}
     form = MemberImportForm(request.POST or None, request.FILES or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -106,9 +98,8 @@ def _start(job: MemberImportJob, row_count: int) -> None:
         enqueue(tasks.run_member_import, job.pk)
 
 
-@login_required
+@require(gates.CHANGE)
 def import_template(request: HttpRequest) -> HttpResponse:
-    _require_change_scope(request)
     # FileResponse writes the RFC 5987 filename* form that a Chinese file name needs.
     return FileResponse(
         io.BytesIO(imports.template_workbook()),
@@ -118,7 +109,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(
         imports.jobs_visible(request.user).select_related("organization", "created_by"), pk=pk
@@ -135,7 +126,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@require(gates.SIGNED_IN)
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     fields = ("status", "total_rows", "processed_rows", "imported_rows", "errors")
     job = get_object_or_404(imports.jobs_visible(request.user).only(*fields), pk=pk)
@@ -167,11 +158,9 @@ def _progress_text(job: MemberImportJob) -> str:
     return _("有错误，没有导入任何党员")
 
 
-@login_required
+@require(gates.EXPORT)
 def member_export(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not has_any(user, Action.EXPORT):
-        raise PermissionDenied
     filterset = MemberFilter(request.GET, queryset=PartyMember.objects.visible_to(user, Action.EXPORT))
     if not filterset.is_valid():
         # An ignored filter would export more people than the page showed.

@@ -30,7 +30,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -38,17 +37,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history
 
 from grids.models import ImportStatus, MemberImportJob, MemberStatus, PartyMember, PartyOrganization
+from grids.selectors import organizations_changeable
 from grids.services import build_member
+from portal import excel
 from portal.errors import NotAllowed
 from portal.privacy import mask_mobile
 from portal.scoping import Action, Actor, can
-from portal.validators import (
-    id_birth_date,
-    id_check_digit,
-    id_gender,
-    normalize_id_number,
-    validate_id_number,
-)
+from portal.validators import id_check_digit, normalize_id_number, validate_id_number
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +85,7 @@ class Column:
 
 
 COLUMNS = (
-    Column("姓名", "name", True, 10, "必填，最多50个字。"),
+    Column("姓名", "name", True, 10, "必填，2至50个字：汉字（少数民族姓名可用间隔号“·”），或拉丁字母、空格、连字符、撇号和点。"),
     Column("性别", "gender", True, 8, "必填，“男”或“女”。", ("男", "女")),
     Column("出生日期", "birth_date", True, 12, "必填，日期，如 1985-03-12 或 1985/3/12。", number_format="yyyy-mm-dd"),
     Column("入党日期", "join_date", True, 12, "必填，日期；入党时应年满18周岁，不能晚于今天。", number_format="yyyy-mm-dd"),
@@ -126,8 +121,8 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "党员名单"
-    ws.append([c.header for c in COLUMNS])
-    ws.append(list(EXAMPLE_ROW))
+    excel.write_row(ws, [c.header for c in COLUMNS])
+    excel.write_row(ws, EXAMPLE_ROW)
     for index, column in enumerate(COLUMNS, start=1):
         _style_template_column(ws, index, column)
     ws.freeze_panes = "A2"
@@ -181,7 +176,7 @@ def _write_instructions(ws: Any) -> None:
         *((c.header, "是" if c.required else "", c.rule) for c in COLUMNS),
     ]
     for line in lines:
-        ws.append(list(line))
+        excel.write_row(ws, line)
     ws["A1"].font = Font(bold=True, size=14)
     header_row = len(lines) - len(COLUMNS)
     for cell in ws[header_row]:
@@ -386,7 +381,6 @@ class RowChecker:
         id_number = fields.pop("id_number", "")
         if id_number == EXAMPLE_ID:
             return None, [row_error(row, None, _("这是模板中的示例行，请删除后再导入。"))]
-        self._check_consistency(fields, id_number, problems)
         self._check_repeat(row, id_number, problems)
         # A bad organization number is already reported; building against the default still finds
         # the row's other errors.
@@ -432,15 +426,6 @@ class RowChecker:
         if organization is None:
             raise ValueError(_("党组织编号“%(value)s”不存在，或不在您的管辖范围内。") % {"value": text})
         return organization
-
-    def _check_consistency(self, fields: dict[str, Any], id_number: str, problems: dict[str, str]) -> None:
-        # The same rule as the member form: the number encodes birth date and sex, so a mismatch is a typo.
-        if not id_number or "id_number" in problems:
-            return
-        if fields.get("birth_date") and fields["birth_date"] != id_birth_date(id_number):
-            problems.setdefault("birth_date", _("出生日期与身份证号不一致。"))
-        if fields.get("gender") and fields["gender"] != id_gender(id_number):
-            problems.setdefault("gender", _("性别与身份证号不一致。"))
 
     def _check_repeat(self, row: int, id_number: str, problems: dict[str, str]) -> None:
         if not id_number or "id_number" in problems:
@@ -579,7 +564,7 @@ def _named_organizations(job: MemberImportJob, records: list[dict[str, Any]]) ->
     ids = {int(t) for t in (_text(r.get("organization")) for r in records) if t.isdigit() and len(t) < 19}
     if not ids:
         return {}
-    allowed = PartyOrganization.objects.visible_to(job.created_by, Action.CHANGE).filter(pk__in=ids)
+    allowed = organizations_changeable(job.created_by).filter(pk__in=ids)
     return {org.pk: org for org in allowed}
 
 
@@ -714,7 +699,7 @@ def export_members(queryset: QuerySet, out: IO[bytes]) -> int:
     for index, (_header, _field, width) in enumerate(EXPORT_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    ws.append([header for header, _field, _width in EXPORT_COLUMNS])
+    excel.write_row(ws, [header for header, _field, _width in EXPORT_COLUMNS])
     rows = (
         queryset.order_by("organization_id", "pk")
         .values_list(*(field for _header, field, _width in EXPORT_COLUMNS))
@@ -722,30 +707,21 @@ def export_members(queryset: QuerySet, out: IO[bytes]) -> int:
     )
     count = 0
     for row in rows:
-        ws.append(_export_row(ws, row))
+        excel.write_row(ws, _export_row(row))
         count += 1
     wb.save(out)
     return count
 
 
-def _export_row(ws: Any, row: tuple) -> list[Any]:
+def _export_row(row: tuple) -> list[Any]:
     (name, gender, birth, joined, status, mobile, id_masked,
      central, in_service, work_unit, mobile_member, org_name, org_id) = row  # fmt: skip
     return [
-        _as_text(ws, name), _GENDER_LABEL.get(gender, gender), birth, joined, _STATUS_LABEL.get(status, status),
+        name, _GENDER_LABEL.get(gender, gender), birth, joined, _STATUS_LABEL.get(status, status),
         mask_mobile(mobile) if mobile else "", id_masked, _yes(central), _yes(in_service),
-        _as_text(ws, work_unit), _yes(mobile_member), _as_text(ws, org_name), org_id,
+        work_unit, _yes(mobile_member), org_name, org_id,
     ]  # fmt: skip
 
 
 def _yes(value: bool) -> str:
     return "是" if value else "否"
-
-
-def _as_text(ws: Any, value: str) -> Any:
-    # openpyxl writes any string starting with "=" as a formula: typed-in data must never run in Excel.
-    if not value or not value.startswith("="):
-        return value
-    cell = WriteOnlyCell(ws, value)
-    cell.data_type = "s"
-    return cell

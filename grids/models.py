@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.privacy import mask_mobile, mask_name
 from portal.scoping import ScopedQuerySet, ScopeSpec
-from portal.validators import validate_mobile
+from portal.validators import validate_mobile, validate_person_name
 
 
 class RegionLevel(models.TextChoices):
@@ -154,11 +154,19 @@ class PartyOrganization(models.Model):
     def is_branch(self) -> bool:
         return self.kind in BRANCH_KINDS
 
-    def clean(self) -> None:
-        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
-            raise ValidationError({"parent": _("上级党组织不能是自身或下级。")})
-        if self.parent_id and not self.region.path.startswith(self.parent.region.path):
+    @staticmethod
+    def check_placement(region: Region, parent: "PartyOrganization | None") -> None:
+        """An organization lies within its parent's region (the form asks this too, before saving)."""
+        if parent is not None and not region.path.startswith(parent.region.path):
             raise ValidationError({"region": _("党组织须位于上级党组织所在区域之内。")})
+
+    def clean(self) -> None:
+        # The parent's path lists the ids above it: this organization among them means a loop.
+        # (Not compared with self.path, which a move has already rewritten when this runs.)
+        if self.parent_id and self.pk and f"/{self.pk}/" in f"/{self.parent.path}":
+            raise ValidationError({"parent": _("上级党组织不能是自身或下级。")})
+        if self.parent_id and self.region_id:
+            self.check_placement(self.region, self.parent)
         if self.secretary_id and self.secretary.organization_id != self.pk:
             raise ValidationError({"secretary": _("书记须是本党组织的党员。")})
 
@@ -178,7 +186,7 @@ class Gender(models.TextChoices):
 
 
 class PartyMember(models.Model):
-    name = models.CharField(_("姓名"), max_length=50)
+    name = models.CharField(_("姓名"), max_length=50, validators=[validate_person_name])
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     join_date = models.DateField(_("入党日期"))

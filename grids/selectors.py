@@ -71,8 +71,12 @@ def child_level(level: str) -> str | None:
     return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
 
 
+def regions_visible(actor: Actor) -> QuerySet[Region]:
+    return Region.objects.visible_to(actor)
+
+
 def visible_region(actor: Actor, code: str) -> Region | None:
-    return Region.objects.visible_to(actor).filter(code=code).first()
+    return regions_visible(actor).filter(code=code).first()
 
 
 def _counts_by_prefix(queryset: QuerySet, node: Region, prefix_length: int) -> dict[str, int]:
@@ -201,8 +205,14 @@ def tree_roots(actor: Actor) -> TreeRoots:
 # Organizations ---------------------------------------------------------------------------------
 
 
-def organizations_visible(actor: Actor, action: str = Action.VIEW) -> QuerySet:
+def organizations_visible(actor: Actor, action: str = Action.VIEW) -> QuerySet[PartyOrganization]:
     return PartyOrganization.objects.visible_to(actor, action)
+
+
+def organizations_changeable(actor: Actor) -> QuerySet[PartyOrganization]:
+    """The organizations ``actor`` may change: register members in, import into, place new
+    organizations under, record activities and own brands for. The one answer to that question."""
+    return PartyOrganization.objects.visible_to(actor, Action.CHANGE)
 
 
 def organization_for_page(actor: Actor, pk: int) -> PartyOrganization | None:
@@ -258,8 +268,13 @@ def organization_members(actor: Actor, organization: PartyOrganization) -> Query
 # Members ---------------------------------------------------------------------------------------
 
 
-def members_visible(actor: Actor) -> QuerySet:
-    return PartyMember.objects.visible_to(actor).select_related("organization")
+def members_visible(actor: Actor) -> QuerySet[PartyMember]:
+    return PartyMember.objects.visible_to(actor)
+
+
+def member_list(actor: Actor) -> QuerySet[PartyMember]:
+    """The member list page: each row names its organization."""
+    return members_visible(actor).select_related("organization")
 
 
 def member_for_page(actor: Actor, pk: int) -> PartyMember | None:

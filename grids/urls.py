@@ -6,7 +6,7 @@ app_name = "grids"
 
 urlpatterns = [
     path("tree/", views.tree, name="tree"),
-    path("tree/<str:code>/", views.tree, name="tree_node"),
+    path("tree/<str:code>/", views.tree_node, name="tree_node"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<id:pk>/", views.organization_detail, name="organization_detail"),
     path("organizations/<id:pk>/edit/", views.organization_edit, name="organization_edit"),

@@ -7,7 +7,6 @@ never a 403 that would confirm it exists. Writes go through grids.services, whic
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
@@ -18,10 +17,11 @@ from grids import selectors, services
 from grids.filters import MemberFilter
 from grids.forms import MEMBER_MORE_FILTERS, MemberForm, OrganizationForm, tidy_member_filter_form
 from grids.models import PartyOrganization, Region
+from portal import gates
 from portal.errors import DomainError
 from portal.ids import parse_id
-from portal.pages import add_service_error, found_or_404, paginate
-from portal.scoping import Action, can, has_any
+from portal.pages import add_service_error, found_or_404, paginate, require
+from portal.scoping import Action, can
 
 MEMBERS_PER_PAGE = 30
 ORGANIZATION_MEMBERS_PER_PAGE = 30
@@ -30,16 +30,18 @@ ORGANIZATION_MEMBERS_PER_PAGE = 30
 # Tree ------------------------------------------------------------------------------------------
 
 
-@login_required
-def tree(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    if code is not None:
-        return _tree_node(request, found_or_404(selectors.visible_region(request.user, code)))
+@require(gates.STAFF_VIEW)
+def tree(request: HttpRequest) -> HttpResponse:
     roots = selectors.tree_roots(request.user)
     if roots.single_region is not None:
         return _tree_node(request, roots.single_region)
-    if not roots.regions and not roots.organizations:
-        raise PermissionDenied
     return render(request, "grids/tree_roots.html", {"roots": roots, "nav_active": "tree"})
+
+
+@require(gates.SIGNED_IN)
+def tree_node(request: HttpRequest, code: str) -> HttpResponse:
+    # A region outside the user's scope is a 404, for a volunteer as for an outsider.
+    return _tree_node(request, found_or_404(selectors.visible_region(request.user, code)))
 
 
 def _tree_node(request: HttpRequest, region: Region) -> HttpResponse:
@@ -54,7 +56,7 @@ def _tree_node(request: HttpRequest, region: Region) -> HttpResponse:
 # Organizations ---------------------------------------------------------------------------------
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     organization = found_or_404(selectors.organization_for_page(user, pk))
@@ -75,10 +77,8 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "grids/organization_detail.html", context)
 
 
-@login_required
+@require(gates.CHANGE)
 def organization_create(request: HttpRequest) -> HttpResponse:
-    if not has_any(request.user, Action.CHANGE):
-        raise PermissionDenied
     initial = {key: request.GET[key] for key in ("region", "parent") if request.GET.get(key)}
     form = OrganizationForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +92,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     return render(request, "grids/organization_form.html", {"form": form, "nav_active": "tree"})
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organization = found_or_404(selectors.organization_for_page(request.user, pk))
     if not selectors.can_edit_organization(request.user, organization):
@@ -113,12 +113,10 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Members ---------------------------------------------------------------------------------------
 
 
-@login_required
+@require(gates.STAFF_VIEW)
 def member_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not has_any(user, Action.VIEW):
-        raise PermissionDenied
-    filterset = MemberFilter(request.GET or None, queryset=selectors.members_visible(user))
+    filterset = MemberFilter(request.GET or None, queryset=selectors.member_list(user))
     tidy_member_filter_form(filterset.form)
     context = {
         "filter": filterset,
@@ -126,8 +124,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "more_filters_active": any(request.GET.get(name) for name in MEMBER_MORE_FILTERS),
         "page": paginate(request, filterset.qs, MEMBERS_PER_PAGE),
         "filtered_organization": _filtered_organization(request),
-        "can_change": has_any(user, Action.CHANGE),
-        "can_export": has_any(user, Action.EXPORT),
+        # The buttons lead to pages guarded by these gates.
+        "can_change": gates.CHANGE(user),
+        "can_export": gates.EXPORT(user),
         "nav_active": "members",
     }
     return render(request, "grids/member_list.html", context)
@@ -140,7 +139,7 @@ def _filtered_organization(request: HttpRequest) -> PartyOrganization | None:
     return selectors.organizations_visible(request.user).filter(pk=pk).only("pk", "name").first()
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     member = found_or_404(selectors.member_for_page(user, pk))
@@ -155,10 +154,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "grids/member_detail.html", context)
 
 
-@login_required
+@require(gates.CHANGE)
 def member_create(request: HttpRequest) -> HttpResponse:
-    if not has_any(request.user, Action.CHANGE):
-        raise PermissionDenied
     initial = {"organization": request.GET["organization"]} if request.GET.get("organization") else {}
     form = MemberForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +166,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     return render(request, "grids/member_form.html", {"form": form, "nav_active": "members"})
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = found_or_404(selectors.member_for_page(request.user, pk))
     if not can(request.user, Action.CHANGE, member):

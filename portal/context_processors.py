@@ -1,29 +1,12 @@
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.scoping import Action, has_any
-
-AnyUser = AbstractBaseUser | AnonymousUser
-
-
-def everyone(user: AnyUser) -> bool:
-    return True
-
-
-def may(action: Action) -> Callable[[AnyUser], bool]:
-    """Shown to users whose role grants the action somewhere."""
-    return lambda user: has_any(user, action)
-
-
-def api_readers(user: AnyUser) -> bool:
-    return user.is_authenticated and (user.is_staff or has_any(user, Action.VIEW))
+from portal import gates
+from portal.gates import Gate
 
 
 @dataclass(frozen=True)
@@ -31,21 +14,23 @@ class MenuEntry:
     key: str  # what a view passes as ``nav_active`` to mark it
     label: str | Promise
     url_name: str
-    shown_to: Callable[[AnyUser], bool] = everyone
+    # The gate of the page the entry leads to (None: a public page). The page's ``require(...)``
+    # asks the same object, so the link is shown exactly to those who may open it.
+    gate: Gate | None = None
 
 
 # The main menu, in display order. Public pages first; each app adds its pages here.
 MENU = (
     MenuEntry("home", _("首页"), "home"),
     MenuEntry("wall", _("品牌墙"), "brands:wall"),
-    MenuEntry("activities", _("活动记录"), "brands:activity_list", may(Action.VIEW)),
-    MenuEntry("tree", _("组织架构"), "grids:tree", may(Action.VIEW)),
-    MenuEntry("members", _("党员"), "grids:member_list", may(Action.VIEW)),
-    MenuEntry("brands", _("品牌管理"), "brands:brand_list", may(Action.VIEW)),
-    MenuEntry("review", _("品牌审核"), "brands:review_queue", may(Action.REVIEW)),
-    MenuEntry("bases", _("组织生活基地"), "brands:base_list", may(Action.CHANGE)),
-    MenuEntry("roles", _("角色授权"), "role_list", may(Action.MANAGE_ROLES)),
-    MenuEntry("api", _("接口文档"), "api-docs", api_readers),
+    MenuEntry("activities", _("活动记录"), "brands:activity_list", gates.STAFF_VIEW),
+    MenuEntry("tree", _("组织架构"), "grids:tree", gates.STAFF_VIEW),
+    MenuEntry("members", _("党员"), "grids:member_list", gates.STAFF_VIEW),
+    MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW),
+    MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW),
+    MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW),
+    MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES),
+    MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS),
 )
 
 
@@ -67,7 +52,7 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
     items = [
         NavItem(entry.label, reverse(entry.url_name), entry.key)
         for entry in MENU
-        if entry.shown_to(request.user)
+        if entry.gate is None or entry.gate(request.user)
     ]
     return {"nav_items": _mark_active(items, request.path)}
 

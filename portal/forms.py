@@ -25,7 +25,13 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名/手机号或密码不正确。多次输错后账户将被暂时锁定。"),
         "inactive": _("该账户已停用。"),
+        "system_account": _("合作系统账号不能登录网页，请通过 API 密钥调用接口。"),
     }
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if user.is_system_account:
+            raise forms.ValidationError(self.error_messages["system_account"], code="system_account")
 
 
 class RoleAssignmentForm(forms.Form):

@@ -1,4 +1,9 @@
-"""Who changed what, and when: the records django-simple-history keeps, as entries for a page.
+"""Who changed what, and when: the records django-simple-history keeps, written and read.
+
+Writing: every service names the author of a save with ``attribute`` (API keys and tasks have no
+request user for simple_history's middleware to find).
+
+Reading: the records as entries for a page.
 
 Each record is compared with the one before it, field by field, and a change is shown as
 old → new in words a person reads: a choice's label, 是/否, a local time, a file's name. The
@@ -11,10 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Field, FileField, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
+
+from portal.scoping import Principal, Viewer
 
 EMPTY = "—"
 # "history": these name what happened to a record (Created), not the buttons that do it (Create).
@@ -23,6 +31,22 @@ KINDS = {
     "~": pgettext_lazy("history", "修改"),
     "-": pgettext_lazy("history", "删除"),
 }
+
+# simple_history's history_change_reason column.
+REASON_LENGTH = 100
+
+
+def attribute(obj: Model, *, actor: Viewer | None, reason: str = "") -> None:
+    """Name who makes ``obj``'s next save, and why, in the history record that save writes.
+
+    A partner key is no user row: the record has no user and its reason names the partner system.
+    """
+    user = actor if isinstance(actor, get_user_model()) else None
+    if isinstance(actor, Principal):
+        reason = "；".join(filter(None, [_("合作系统：%(key)s") % {"key": actor}, reason]))
+    obj._history_user = user
+    obj._change_reason = reason[:REASON_LENGTH] or None
+
 
 # A stored value (never empty) → the text shown for it.
 Format = Callable[[Any], str]

@@ -8,11 +8,11 @@ from simple_history.models import HistoricalRecords
 
 from portal.privacy import mask_mobile, mask_name
 from portal.scoping import ScopedQuerySet, ScopeSpec
-from portal.validators import validate_mobile
+from portal.validators import validate_mobile, validate_person_name
 
 
 class User(AbstractUser):
-    real_name = models.CharField(_("真实姓名"), max_length=50, blank=True)
+    real_name = models.CharField(_("真实姓名"), max_length=50, blank=True, validators=[validate_person_name])
     mobile = models.CharField(
         _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
     )
@@ -37,6 +37,13 @@ class User(AbstractUser):
     @property
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile or "")
+
+    @property
+    def is_system_account(self) -> bool:
+        """Holds only the partner role: a partner system, which calls the API with a key."""
+        if self.is_superuser or self.is_staff:
+            return False
+        return set(self.assignments.values_list("role", flat=True)) == {Role.PARTNER}
 
 
 class Role(models.TextChoices):

@@ -1,17 +1,41 @@
-"""Small helpers that every app's browser views share: 404s, pagination, service errors on forms."""
+"""Small helpers that every app's browser views share: the gate, 404s, pagination, service errors on forms."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import wraps
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from portal.errors import DomainError
+from portal.gates import Gate
 
 T = TypeVar("T")
+View = Callable[..., HttpResponse]
+
+
+def require(gate: Gate) -> Callable[[View], View]:
+    """Guard a page by a gate: visitors are sent to the login page, signed-in users who fail it get 403.
+
+    The gate is kept on the view (``view.gate``) so that tests can check that a menu entry and
+    its page ask the same question.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not gate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded.gate = gate  # type: ignore[attr-defined]
+        return login_required(guarded)
+
+    return decorate
 
 
 def found_or_404(obj: T | None) -> T:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from django.db import models
 from django.db.models import Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+    from portal.models import User
 
 
 class Action(StrEnum):
@@ -30,8 +32,10 @@ class Action(StrEnum):
 STAFF_ACTIONS = frozenset(Action)
 SECRETARY_ACTIONS = frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT})
 
-# Which actions each role grants over its place. Volunteers and partners act on their own
-# records (wishes, hours) through their own services; they get no staff scope here.
+# Which actions each role grants over its place. Volunteers act on their own records (wishes,
+# hours) through their own services; they get no staff scope here. A partner is a system, not a
+# person: its scope comes from its API key (portal.api.auth.PartnerPrincipal), never from a
+# user session, and the login page refuses accounts whose only role is partner.
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "city_staff": STAFF_ACTIONS,
     "district_staff": STAFF_ACTIONS,
@@ -39,7 +43,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "community_staff": STAFF_ACTIONS,
     "branch_secretary": SECRETARY_ACTIONS,
     "volunteer": frozenset(),
-    "partner": frozenset({Action.VIEW}),
+    "partner": frozenset(),
 }
 
 
@@ -68,10 +72,15 @@ class Principal:
     is_superuser: bool = False
 
 
-Actor = Any  # User | AnonymousUser | Principal
+# Who acts: a signed-in person or a partner system's key. ``Viewer`` adds the anonymous visitor,
+# who may read (the public wall) but holds no grant. Union with forward references, because
+# portal.models imports this module; unlike a quoted "User | Principal" it still allows
+# ``Actor | None`` in modules that evaluate their annotations.
+Actor: TypeAlias = Union["User", Principal]  # noqa: UP007
+Viewer: TypeAlias = Union["User", Principal, "AnonymousUser"]  # noqa: UP007
 
 
-def grants_for(actor: Actor) -> list[Grant]:
+def grants_for(actor: Viewer | None) -> list[Grant]:
     """The actor's grants, computed once per actor object (one query for a user)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return []
@@ -84,7 +93,7 @@ def grants_for(actor: Actor) -> list[Grant]:
     return cached
 
 
-def _user_grants(user: Any) -> list[Grant]:
+def _user_grants(user: User) -> list[Grant]:
     if user.is_superuser:
         return [Grant(actions=frozenset(Action), everything=True)]
     grants = []
@@ -99,12 +108,12 @@ def _user_grants(user: Any) -> list[Grant]:
     return grants
 
 
-def forget_grants(actor: Actor) -> None:
+def forget_grants(actor: Viewer) -> None:
     if hasattr(actor, "_scope_grants"):
         del actor._scope_grants
 
 
-def has_any(actor: Actor, action: str) -> bool:
+def has_any(actor: Viewer, action: str) -> bool:
     return any(action in g.actions for g in grants_for(actor))
 
 
@@ -143,7 +152,9 @@ def _grant_q(model: type[models.Model], grant: Grant, spec: ScopeSpec, strict: b
     return None
 
 
-def scope(actor: Actor, queryset: models.QuerySet, action: str = Action.VIEW, *, strict: bool = False):
+def scope(
+    actor: Viewer | None, queryset: models.QuerySet, action: str = Action.VIEW, *, strict: bool = False
+):
     """Filter ``queryset`` to the objects ``actor`` may perform ``action`` on.
 
     ``strict`` limits each grant to what lies strictly below its own node (reviewers must
@@ -172,7 +183,7 @@ def _resolve(obj: Any, lookup: str | None) -> str | None:
     return obj
 
 
-def can(actor: Actor, action: str, obj: models.Model, *, strict: bool = False) -> bool:
+def can(actor: Viewer | None, action: str, obj: models.Model, *, strict: bool = False) -> bool:
     """May ``actor`` perform ``action`` on ``obj``? Decided in Python from the object's paths."""
     spec = _spec(type(obj))
     region_path, org_path = _resolve(obj, spec.region), _resolve(obj, spec.organization)
@@ -207,5 +218,5 @@ class InSubtree(models.Lookup):
 
 
 class ScopedQuerySet(models.QuerySet):
-    def visible_to(self, actor: Actor | AnonymousUser, action: str = Action.VIEW, *, strict: bool = False):
+    def visible_to(self, actor: Viewer | None, action: str = Action.VIEW, *, strict: bool = False):
         return scope(actor, self, action, strict=strict)

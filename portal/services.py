@@ -1,16 +1,93 @@
-from typing import Any
+"""Writes of the portal itself (role grants), and ``model_update``, the one way every app's
+services change the fields of an existing row."""
 
-from django.db import transaction
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from typing import Any, TypeVar
+
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from grids.models import PartyOrganization, Region
+from portal import history
 from portal.errors import NotAllowed
 from portal.models import STAFF_ROLE_LEVEL, RoleAssignment, User
 from portal.scoping import Action, can, forget_grants
 
+M = TypeVar("M", bound=models.Model)
+
+
+def model_update(
+    *, instance: M, fields: Iterable[str], data: Mapping[str, Any], clean_exclude: Iterable[str] = ()
+) -> tuple[M, bool]:
+    """Set the ``fields`` whose value in ``data`` differs, validate the whole row, save only those.
+
+    Returns the instance and whether it changed. An unchanged instance is not saved, so it leaves
+    no history record (saving a form untouched is no change). ``data`` may name only ``fields``:
+    any other key is the caller's mistake, not input to drop silently. Auto-now fields
+    (``updated_at``) are saved with the changed ones; many-to-many fields are set after the save.
+    (HackSoft Django-Styleguide, ``common/services.py``.)
+    """
+    allowed = set(fields)
+    unknown = set(data) - allowed
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} cannot update {', '.join(sorted(unknown))}")
+    changed, m2m = [], {}
+    for name, value in data.items():
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            m2m[name] = value
+        elif _stored(instance, field) != _stored_value(field, value):
+            setattr(instance, name, value)
+            changed.append(field.name)
+    if changed:
+        instance.full_clean(exclude=list(clean_exclude))
+        automatic = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+        instance.save(update_fields=[*changed, *(a for a in automatic if a not in changed)])
+    for name, value in m2m.items():
+        related = getattr(instance, name)
+        if set(related.all()) != set(value):
+            related.set(value)
+            changed.append(name)
+    return instance, bool(changed)
+
+
+class Unchanged(Enum):
+    """The default of an update service's optional parameters: leave this field as it is.
+
+    Not None, because None can be a value (no brand, no satisfaction recorded).
+    """
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The values an update service was given, for ``model_update``'s ``data``."""
+    return {name: value for name, value in values.items() if value is not UNCHANGED}
+
+
+def _stored(instance: models.Model, field: models.Field) -> Any:
+    # By attname, so a foreign key is compared by id without loading the related row.
+    return getattr(instance, field.attname)
+
+
+def _stored_value(field: models.Field, value: Any) -> Any:
+    if field.is_relation and isinstance(value, models.Model):
+        return value.pk
+    return value
+
 
 @transaction.atomic
 def role_assign(
-    *, actor: Any, user: User, role: str, region: Any = None, organization: Any = None
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    region: Region | None = None,
+    organization: PartyOrganization | None = None,
 ) -> RoleAssignment:
     """Grant ``role`` at a place inside the actor's scope; staff roles only strictly below it."""
     assignment = RoleAssignment(
@@ -20,15 +97,17 @@ def role_assign(
     strict = role in STAFF_ROLE_LEVEL
     if not can(actor, Action.MANAGE_ROLES, assignment, strict=strict):
         raise NotAllowed(_("只能为本级以下的区域或党组织授权。"))
+    history.attribute(assignment, actor=actor)
     assignment.save()
     forget_grants(user)
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     if assignment.user_id == getattr(actor, "pk", None):
         raise NotAllowed(_("不能撤销自己的授权。"))
     if not can(actor, Action.MANAGE_ROLES, assignment, strict=assignment.role in STAFF_ROLE_LEVEL):
         raise NotAllowed()
+    history.attribute(assignment, actor=actor)
     assignment.delete()

@@ -1,10 +1,11 @@
 """Settings for the Siming portal, read from environment variables (see README: Configuration)."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,14 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def envdate(name: str, default: str) -> date:
+    value = os.getenv(name, default)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), not {value!r}") from None
+
+
 DEBUG = envbool("DEBUG", "false")
 
 _INSECURE_KEY = "django-insecure-siming-development-only"
@@ -40,8 +49,15 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(SECRET_KE
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random string of at least 32 characters when DEBUG is off."
     )
-# Keyed hash for ID numbers: a database dump alone cannot be brute-forced back to numbers.
-ID_NUMBER_HMAC_KEY = os.getenv("ID_NUMBER_HMAC_KEY", SECRET_KEY)
+# Keyed hash for ID numbers: a database dump alone cannot be brute-forced back to numbers. It has
+# its own key because the stored hashes find duplicate ID numbers only while the key never changes,
+# and the SECRET_KEY may be rotated. Only DEBUG (development, the demo) falls back to the SECRET_KEY.
+ID_NUMBER_HMAC_KEY = os.getenv("ID_NUMBER_HMAC_KEY", SECRET_KEY if DEBUG else "")
+if not DEBUG and (len(ID_NUMBER_HMAC_KEY) < 32 or ID_NUMBER_HMAC_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "ID_NUMBER_HMAC_KEY must be set, when DEBUG is off, to a random string of at least 32 characters "
+        "other than the SECRET_KEY. ID numbers are stored hashed under it: set it once and never change it."
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -148,8 +164,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The earliest day an activity record or a base's opening may be about (portal.validators): the
+# paper ledgers a branch would copy in are this century's; 1900-01-01 or 0202 is a typing error.
+EARLIEST_RECORD_DATE = envdate("EARLIEST_RECORD_DATE", "2000-01-01")
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+# Files no row names are swept weekly once older than this (portal/media.py); younger ones may be
+# uploads whose transaction has not committed yet.
+MEDIA_ORPHAN_GRACE_HOURS = envint("MEDIA_ORPHAN_GRACE_HOURS", "24")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -190,6 +213,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "portal.tasks.purge_idempotency_records", "schedule": 3600.0},
     "resume-stalled-imports": {"task": "grids.tasks.resume_stalled_imports", "schedule": 300.0},
+    "sweep-orphaned-media": {
+        "task": "portal.tasks.sweep_orphaned_media",
+        "schedule": crontab(day_of_week="sun", hour=3, minute=30),  # weekly, at night
+    },
 }
 
 CACHES = {
@@ -247,9 +274,17 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals": {"()": "portal.logs.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default logging gives "django" a console handler of its own (when DEBUG): with
+        # ours on the root, every "Forbidden…" line was printed twice. The root's handler is the one.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # On the logger as well as the handler, so that every handler (and pytest's caplog) sees it.
+        "django.request": {"filters": ["refusals"]},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Member imports above this many rows run as a background task with a progress bar.

@@ -5,6 +5,7 @@ from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from portal import media
 from portal.api import idempotency
 
 log = logging.getLogger(__name__)
@@ -25,3 +26,9 @@ def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
 @shared_task(ignore_result=True)
 def purge_idempotency_records() -> int:
     return idempotency.purge_expired()
+
+
+@shared_task(ignore_result=True)
+def sweep_orphaned_media() -> int:
+    # Safe to run twice or at once on two workers: deleting a file already gone does nothing.
+    return len(media.sweep_orphans(delete=True).deleted)

@@ -1,8 +1,11 @@
-"""Validators for mainland mobile numbers and resident ID numbers (GB 11643-1999)."""
+"""Validators for people's names, mainland mobile numbers, resident ID numbers (GB 11643-1999) and
+record dates."""
 
 import datetime as dt
 import re
+import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,3 +55,66 @@ def validate_id_number(value: str) -> None:
 def id_gender(value: str) -> str:
     """'M' or 'F' from the 17th digit (odd is male)."""
     return "M" if int(value[16]) % 2 else "F"
+
+
+# Han ideographs: the basic block, extension A, the compatibility blocks and extensions B to I in
+# the supplementary planes (rare characters in names, such as 𠮷 and 䶮, live there), and 〇.
+_HAN = (
+    "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\U00020000-\U0002a6df\U0002a700-\U0002ee5f\U0002f800-\U0002fa1f\U00030000-\U000323af"
+)
+# Latin letters with their accented forms (Latin-1, Extended-A/B, Extended Additional).
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+# 阿卜杜·热合曼: Han runs joined by single middle dots, as on minority members' ID cards.
+CHINESE_NAME_RE = re.compile(rf"[{_HAN}]+(?:·[{_HAN}]+)*")
+# Nguyễn Văn An, O'Brien, Jean-Luc, J. R. Smith, Smith Jr.: starts with a letter.
+# Each space, hyphen or apostrophe joins two runs of letters; a dot may end an initial ("J. R.").
+LATIN_NAME_RE = re.compile(rf"[{_LATIN}]+(?:(?:[-'’ ]|\. ?)[{_LATIN}]+)*\.?")
+NAME_MIN_LENGTH, NAME_MAX_LENGTH = 2, 50
+# The middle dot as phones and IMEs type it (katakana ・, bullets, half-width ･) → U+00B7.
+_MIDDLE_DOTS = str.maketrans(dict.fromkeys("・•‧∙･", "·"))
+
+
+def normalize_person_name(value: str) -> str:
+    """Composed accents, one kind of middle dot, single spaces, no spaces around the edges."""
+    value = unicodedata.normalize("NFC", value or "").translate(_MIDDLE_DOTS)
+    return " ".join(value.replace("\u3000", " ").split())
+
+
+def validate_person_name(value: str) -> None:
+    """A person's name: Chinese (with · for minority names) or Latin letters; never a formula.
+
+    Starting with a letter is also what keeps "=HYPERLINK(…)", "+…", "-…" and "@…" out: a name
+    never reaches a spreadsheet as something Excel would evaluate.
+    """
+    if not NAME_MIN_LENGTH <= len(value) <= NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("姓名应为%(min)d至%(max)d个字。") % {"min": NAME_MIN_LENGTH, "max": NAME_MAX_LENGTH},
+            code="name_length",
+        )
+    # fullmatch, not ^…$: "$" would let a trailing newline through.
+    if not (CHINESE_NAME_RE.fullmatch(value) or LATIN_NAME_RE.fullmatch(value)):
+        raise ValidationError(
+            _("姓名只能由汉字（少数民族姓名可用间隔号“·”）或拉丁字母、空格、连字符、撇号和点组成。"),
+            code="invalid_name",
+        )
+
+
+def earliest_record_date() -> dt.date:
+    return settings.EARLIEST_RECORD_DATE
+
+
+def validate_record_date(value: dt.date | dt.datetime) -> None:
+    """A date a person enters for a record (an activity, a base's opening): not before
+    ``EARLIEST_RECORD_DATE`` (see README, Configuration). Compared as an instant, without
+    converting ``value``: a year-1 date would overflow in a conversion to UTC."""
+    earliest = earliest_record_date()
+    if isinstance(value, dt.datetime):
+        bound = dt.datetime.combine(earliest, dt.time.min)
+        too_early = value < (timezone.make_aware(bound) if timezone.is_aware(value) else bound)
+    else:
+        too_early = value < earliest
+    if too_early:
+        raise ValidationError(
+            _("日期不能早于 %(date)s。"), code="too_early", params={"date": f"{earliest:%Y-%m-%d}"}
+        )

@@ -1,24 +1,31 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from portal import services
+from portal import gates, services
 from portal.errors import DomainError
 from portal.forms import LoginForm, RoleAssignmentForm
 from portal.models import RoleAssignment
-from portal.pages import add_service_error
-from portal.scoping import Action, has_any
+from portal.pages import add_service_error, require
+from portal.scoping import Action
 from portal.selectors import home_figures
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe for the load balancer, and the benchmarks' ceiling (no database query)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers, feed readers and the API's JSON pages ask for /favicon.ico whatever a page links."""
+    return redirect(static("img/favicon.ico"))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,10 +37,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
+@require(gates.MANAGE_ROLES)
 def role_list(request: HttpRequest) -> HttpResponse:
-    if not has_any(request.user, Action.MANAGE_ROLES):
-        raise PermissionDenied
     assignments = (
         RoleAssignment.objects.visible_to(request.user, Action.MANAGE_ROLES)
         .select_related("user", "region", "organization", "granted_by")
@@ -42,10 +47,8 @@ def role_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/role_list.html", {"assignments": assignments[:500]})
 
 
-@login_required
+@require(gates.MANAGE_ROLES)
 def role_create(request: HttpRequest) -> HttpResponse:
-    if not has_any(request.user, Action.MANAGE_ROLES):
-        raise PermissionDenied
     form = RoleAssignmentForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,7 +61,7 @@ def role_create(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/role_form.html", {"form": form})
 
 
-@login_required
+@require(gates.MANAGE_ROLES)
 @require_POST
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(

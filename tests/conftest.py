@@ -14,3 +14,14 @@ def _clean_cache():
 @pytest.fixture
 def world(db) -> World:
     return World()
+
+
+@pytest.fixture
+def view_only_role(monkeypatch) -> str:
+    """A role that may look but not change: no real role is view-only today (partners act through
+    keys only), yet pages must still hide what a viewer cannot do."""
+    from portal.models import Role
+    from portal.scoping import ROLE_ACTIONS, Action
+
+    monkeypatch.setitem(ROLE_ACTIONS, Role.PARTNER, frozenset({Action.VIEW}))
+    return Role.PARTNER

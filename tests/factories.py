@@ -13,6 +13,11 @@ from portal.validators import id_check_digit
 _id_serial = itertools.count(1)
 
 
+def han_number(n: int, width: int = 4) -> str:
+    """``n`` in Chinese digits (〇一二…): names are told apart and still pass the name rule."""
+    return f"{n:0{width}d}".translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
+
+
 def make_id_number(birth: dt.date = dt.date(1980, 5, 17), area: str = "330203") -> str:
     """A valid GB 11643 number, different on every call."""
     first17 = f"{area}{birth:%Y%m%d}{next(_id_serial) % 1000:03d}"
@@ -25,7 +30,7 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    real_name = factory.Sequence(lambda n: f"用户{n}")
+    real_name = factory.Sequence(lambda n: f"用户{han_number(n)}")
     password = factory.PostGenerationMethodCall("set_password", "pass-1234-word")
 
     @factory.post_generation
@@ -60,7 +65,7 @@ class MemberFactory(DjangoModelFactory):
     class Meta:
         model = PartyMember
 
-    name = factory.Sequence(lambda n: f"党员{n:04d}")
+    name = factory.Sequence(lambda n: f"党员{han_number(n)}")
     gender = "M"
     birth_date = dt.date(1980, 5, 17)
     join_date = dt.date(2005, 7, 1)

@@ -12,8 +12,7 @@ from rest_framework.routers import BaseRouter
 
 from brands.filters import BrandFilter
 from brands.models import Brand, BrandImage, Recognition
-from brands.selectors.brands import attach_figures
-from portal.api.auth import PartnerPrincipal
+from brands.selectors.brands import attach_figures, brands_visible
 from portal.api.viewsets import ReadOnlyViewSet
 
 
@@ -75,18 +74,17 @@ class BrandSerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary=_("党建品牌详情")),
 )
 class BrandViewSet(ReadOnlyViewSet):
-    queryset = Brand.objects.select_related("organization", "region").prefetch_related(
-        "tags", "recognitions", Prefetch("images", queryset=BrandImage.objects.order_by("position", "id"))
-    )
     serializer_class = BrandSerializer
     filterset_class = BrandFilter
     ordering_fields = ["id", "name", "published_at", "updated_at"]
 
     def get_queryset(self) -> QuerySet[Brand]:
-        queryset = super().get_queryset()
-        if isinstance(self.request.user, PartnerPrincipal):
-            queryset = queryset.published()
-        return queryset
+        images = Prefetch("images", queryset=BrandImage.objects.order_by("position", "id"))
+        return (
+            brands_visible(self.request.user)
+            .select_related("organization", "region")
+            .prefetch_related("tags", "recognitions", images)
+        )
 
     # Figures are computed for the brands being returned only: one query per page.
     def paginate_queryset(self, queryset: QuerySet[Brand]) -> list[Brand] | None:

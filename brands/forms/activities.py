@@ -16,6 +16,7 @@ from brands.selectors.activities import bookings_to_record, brands_for, members_
 from brands.services.activities import MAX_OTHER_PARTICIPANTS, MAX_PEOPLE_SERVED, MAX_PHOTOS
 from grids.models import PartyMember, PartyOrganization
 from portal.ids import IdMultipleChoiceField
+from portal.validators import earliest_record_date
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DEFAULT_DURATION = dt.timedelta(minutes=90)
@@ -130,9 +131,11 @@ class ActivityForm(forms.Form):
             del self.fields["remove_photos"]
         else:
             self.fields["remove_photos"].queryset = record.photos.all()
+        # The bounds the service enforces, shown to the date picker (portal.validators, README).
+        earliest = f"{earliest_record_date():%Y-%m-%d}T00:00"
         latest = timezone.localtime().strftime(DATETIME_LOCAL)
         for name in ("started_at", "ended_at"):
-            self.fields[name].widget.attrs["max"] = latest
+            self.fields[name].widget.attrs.update(min=earliest, max=latest)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

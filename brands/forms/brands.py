@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from brands.models import Brand, Recognition
 from brands.selectors.brands import owner_organizations
 from brands.services.brands import IDENTITY_FIELDS, MAX_GALLERY, MAX_TAGS, can_edit_identity
 from grids.models import PartyOrganization
+from portal.scoping import Actor
 
 TAG_SEPARATORS = str.maketrans({"，": ",", "、": ",", ";": ",", "；": ","})
 
@@ -30,7 +32,6 @@ class BrandForm(forms.ModelForm):
         label=_("标签"),
         required=False,
         max_length=300,
-        help_text=_("用逗号分隔，最多 8 个，例如：邻里互助，为老服务"),
     )
     cover_upload = ImageUploadField(
         label=_("封面图"),
@@ -48,7 +49,7 @@ class BrandForm(forms.ModelForm):
             "year_launched": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations = owner_organizations(actor)
         if not self.instance.pk and not self.is_bound:
@@ -57,27 +58,41 @@ class BrandForm(forms.ModelForm):
             if len(choices) == 1:
                 self.initial["organization"] = choices[0].pk
         self.fields["year_launched"].widget.attrs.update(max=timezone.localdate().year)
+        self.fields["tags"].help_text = _("用逗号分隔，最多 %(n)d 个，例如：邻里互助，为老服务") % {
+            "n": MAX_TAGS
+        }
         if self.instance.pk:
             self.initial["tags"] = "，".join(t.name for t in self.instance.tags.all())
             if not can_edit_identity(actor, self.instance):
-                for name in IDENTITY_FIELDS:
-                    self.fields[name].disabled = True
-                    self.fields[name].help_text = _("已发布品牌的此项只能由审核人修改。")
+                self._lock(IDENTITY_FIELDS)
         if not (self.instance.pk and self.instance.cover):
             del self.fields["remove_cover"]
 
+    def _lock(self, names: Iterable[str]) -> None:
+        """Show fields the actor may not change as greyed out; whether a change is allowed is the service's.
+
+        Not Django's ``disabled``: it would drop a posted value in silence and the page would say
+        "saved" about an owner or a name that did not change. A browser sends no disabled input, so
+        a missing value stands for the current one; a value that differs goes to the service, which
+        refuses it.
+        """
+        if self.is_bound:
+            self.data = self.data.copy()
+        for name in names:
+            field = self.fields[name]
+            field.widget.attrs["disabled"] = True
+            field.help_text = _("已发布品牌的此项只能由审核人修改。")
+            key = self.add_prefix(name)
+            if self.is_bound and field.widget.value_omitted_from_data(self.data, self.files, key):
+                self.data[key] = str(self.initial[name])
+
     def clean_tags(self) -> list[str]:
-        raw = self.cleaned_data["tags"].translate(TAG_SEPARATORS)
-        names = list(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip()))
-        if len(names) > MAX_TAGS:
-            raise forms.ValidationError(_("最多 %(n)d 个标签。") % {"n": MAX_TAGS})
-        if any(len(n) > 30 for n in names):
-            raise forms.ValidationError(_("每个标签最多 30 个字。"))
-        return names
+        # How many and how long is the service's rule (brands.services.brands.tag_names).
+        return self.cleaned_data["tags"].translate(TAG_SEPARATORS).split(",")
 
     def service_kwargs(self) -> dict[str, Any]:
-        """The cleaned values the services take (only what the form may change)."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields if not self.fields[name].disabled}
+        """The cleaned values the services take."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["tags"] = self.cleaned_data["tags"]
         data["cover"] = self.cleaned_data.get("cover_upload")
         if self.instance.pk:
@@ -111,10 +126,4 @@ class ReviewForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("退回时必填：写明需要修改的内容。"),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("decision") == "return" and not data.get("reason", "").strip():
-            self.add_error("reason", _("退回时请填写原因，告诉申报单位需要修改什么。"))
-        return data
+    )  # required when returning: brand_review's rule, shown on this field by the view

@@ -32,6 +32,7 @@ from brands.models import (
     OrgLifeBase,
 )
 from grids.models import PartyMember, PartyOrganization
+from grids.selectors import organizations_changeable
 from portal import history
 from portal.models import Role
 from portal.scoping import Action, Actor
@@ -60,7 +61,7 @@ def default_organization(actor: Actor) -> PartyOrganization | None:
 
 def organizations_to_choose(actor: Actor, query: str = "", limit: int = 30) -> list[PartyOrganization]:
     """Branches a staff member may record for, narrowed by name (a city has ~14,700 of them)."""
-    organizations = PartyOrganization.objects.visible_to(actor, Action.CHANGE).branches()
+    organizations = organizations_changeable(actor).branches()
     if query:
         organizations = organizations.filter(name__icontains=query)
     return list(organizations.select_related("region").order_by("region__path", "name")[:limit])
@@ -361,6 +362,17 @@ def _quarterly(
 # Organizational-life bases
 
 SLOT_HORIZON = dt.timedelta(days=60)
+
+
+def bases_visible(actor: Actor) -> QuerySet[OrgLifeBase]:
+    """Active bases in the actor's region, each with all its coming slots (``upcoming``)."""
+    coming = BaseSlot.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    return (
+        OrgLifeBase.objects.visible_to(actor)
+        .filter(is_active=True)
+        .select_related("region")
+        .prefetch_related(Prefetch("slots", queryset=coming, to_attr="upcoming"))
+    )
 
 
 def open_bases(*, region_path: str = "", horizon: dt.timedelta = SLOT_HORIZON) -> QuerySet[OrgLifeBase]:

@@ -21,9 +21,10 @@ from django.utils.translation import pgettext
 
 from brands.models import ActivityPhoto, ActivityRecord, Brand, BrandStatus, Tag
 from grids.models import CODE_LENGTH, PartyOrganization, Region, RegionLevel
+from grids.selectors import organizations_changeable
 from portal import history
 from portal.pages import found_or_404
-from portal.scoping import Action
+from portal.scoping import Action, Principal, Viewer
 
 # A district's path is "<city code>/<district code>/": the first 14 characters of every path below it.
 DISTRICT_PATH_LENGTH = CODE_LENGTH["city"] + CODE_LENGTH["district"] + 2
@@ -133,6 +134,13 @@ def brand_timeline(brand: Brand, limit: int = TIMELINE_LENGTH) -> list[ActivityR
     )
 
 
+def brands_visible(actor: Viewer) -> QuerySet[Brand]:
+    """Brands in the actor's scope: every status for staff; a partner system sees only published
+    ones (drafts and returned brands are internal)."""
+    brands = Brand.objects.visible_to(actor)
+    return brands.published() if isinstance(actor, Principal) else brands
+
+
 def staff_brands(actor: Any) -> QuerySet[Brand]:
     """Brands in the actor's scope, every status, newest change first."""
     return with_district(
@@ -160,11 +168,7 @@ def review_queue(actor: Any) -> QuerySet[Brand]:
 
 def owner_organizations(actor: Any) -> QuerySet[PartyOrganization]:
     """Organizations the actor may register a brand for."""
-    return (
-        PartyOrganization.objects.visible_to(actor, Action.CHANGE)
-        .select_related("region")
-        .order_by("region__path", "name")
-    )
+    return organizations_changeable(actor).select_related("region").order_by("region__path", "name")
 
 
 # --- history -------------------------------------------------------------------------------

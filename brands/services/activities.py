@@ -9,22 +9,23 @@ row (who, when, the whole record including its attendees).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Sequence
+from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from brands.images import ProcessedImage
-from brands.models import ActivityPhoto, ActivityRecord, BookingStatus
+from brands.models import ActivityPhoto, ActivityRecord, BaseBooking, BookingStatus, Brand
 from brands.selectors.activities import members_of
 from grids.models import PartyMember, PartyOrganization
+from portal import history, media
 from portal.errors import NotAllowed
+from portal.models import ApiScope, User
 from portal.scoping import Action, Actor, can
+from portal.services import UNCHANGED, Unchanged, given
 
 EDIT_WINDOW = dt.timedelta(days=30)
 MAX_PHOTOS = 9
@@ -35,16 +36,13 @@ MAX_PEOPLE_SERVED = 1_000_000
 # A phone's clock may run a little ahead of the server's: "just finished" must not count as future.
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # What a partner key holds, over its region, instead of the change right (see portal.api.auth).
-KEY_WRITE_ACTION = "activities:write"
-
-ACTIVITY_FIELDS = (
-    "kind", "brand", "started_at", "ended_at", "place", "base_booking", "topic", "summary",
-    "other_participants", "people_served", "satisfaction",
-)  # fmt: skip
+KEY_WRITE_ACTION = ApiScope.ACTIVITIES_WRITE
+# How a validation step reports a problem: refuse(field, message).
+Refuse = Callable[[str, str], None]
 
 
 def may_record(actor: Actor, organization: PartyOrganization) -> bool:
-    """Session users record with the change right; partner keys hold "activities:write" instead."""
+    """Session users record with the change right; partner keys hold ApiScope.ACTIVITIES_WRITE instead."""
     return can(actor, Action.CHANGE, organization) or can(actor, KEY_WRITE_ACTION, organization)
 
 
@@ -59,20 +57,38 @@ def edit_refusal(actor: Actor, record: ActivityRecord, *, now: dt.datetime | Non
     return None
 
 
-@transaction.atomic
+@media.atomic()
 def activity_create(
     *,
     actor: Actor,
     organization: PartyOrganization,
+    kind: str,
+    topic: str,
+    started_at: dt.datetime,
+    ended_at: dt.datetime,
+    place: str = "",
+    base_booking: BaseBooking | None = None,
+    brand: Brand | None = None,
+    summary: str = "",
+    other_participants: int = 0,
+    people_served: int = 0,
+    satisfaction: Decimal | None = None,
     attendees: Iterable[PartyMember] = (),
     photos: Sequence[ProcessedImage] = (),
-    **fields: Any,
 ) -> ActivityRecord:
     if not may_record(actor, organization):
         raise NotAllowed(_("您无权为“%(org)s”记录活动。") % {"org": organization.name})
     record = ActivityRecord(organization=organization, region_id=organization.region_id)
-    record.created_by = actor if isinstance(actor, get_user_model()) else None
-    _assign(record, fields)
+    record.created_by = actor if isinstance(actor, User) else None
+    _assign(
+        record,
+        {
+            "kind": kind, "topic": topic, "started_at": started_at, "ended_at": ended_at,
+            "place": place, "base_booking": base_booking, "brand": brand, "summary": summary,
+            "other_participants": other_participants, "people_served": people_served,
+            "satisfaction": satisfaction,
+        },
+    )  # fmt: skip
     attendees = _unique(attendees)
     _validate(record, attendees, allowed=_members_among(organization, attendees), photo_total=len(photos))
     # 应到 is the roster on the day the record is made; a later transfer must not rewrite the rate.
@@ -83,22 +99,40 @@ def activity_create(
     return record
 
 
-@transaction.atomic
+@media.atomic()
 def activity_update(
     *,
     actor: Actor,
     record: ActivityRecord,
-    attendees: Iterable[PartyMember] | None = None,
+    kind: str | Unchanged = UNCHANGED,
+    topic: str | Unchanged = UNCHANGED,
+    started_at: dt.datetime | Unchanged = UNCHANGED,
+    ended_at: dt.datetime | Unchanged = UNCHANGED,
+    place: str | Unchanged = UNCHANGED,
+    base_booking: BaseBooking | None | Unchanged = UNCHANGED,
+    brand: Brand | None | Unchanged = UNCHANGED,
+    summary: str | Unchanged = UNCHANGED,
+    other_participants: int | Unchanged = UNCHANGED,
+    people_served: int | Unchanged = UNCHANGED,
+    satisfaction: Decimal | None | Unchanged = UNCHANGED,
+    attendees: Iterable[PartyMember] | Unchanged = UNCHANGED,
     add_photos: Sequence[ProcessedImage] = (),
     remove_photos: Collection[int] = (),
-    **fields: Any,
 ) -> ActivityRecord:
+    """Change what is given (the page gives the whole form); the rules are activity_create's."""
     refusal = edit_refusal(actor, record)
     if refusal:
         raise NotAllowed(refusal)
     recorded = set(record.attendees.values_list("pk", flat=True))
-    attendees = _unique(record.attendees.all() if attendees is None else attendees)
-    _assign(record, fields)
+    attendees = _unique(record.attendees.all() if attendees is UNCHANGED else attendees)
+    _assign(
+        record,
+        given(
+            kind=kind, topic=topic, started_at=started_at, ended_at=ended_at, place=place,
+            base_booking=base_booking, brand=brand, summary=summary,
+            other_participants=other_participants, people_served=people_served, satisfaction=satisfaction,
+        ),
+    )  # fmt: skip
     removing = set(record.photos.filter(pk__in=remove_photos).values_list("pk", flat=True))
     kept = record.photos.count() - len(removing)
     # Members recorded at the time stay valid even if they have since moved to another branch.
@@ -112,10 +146,7 @@ def activity_update(
     return record
 
 
-def _assign(record: ActivityRecord, fields: dict[str, Any]) -> None:
-    unknown = set(fields) - set(ACTIVITY_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown activity fields: {', '.join(sorted(unknown))}")
+def _assign(record: ActivityRecord, fields: dict[str, object]) -> None:
     for name, value in fields.items():
         setattr(record, name, value)
     for name in ("place", "topic", "summary"):
@@ -178,7 +209,7 @@ def _validate(
         raise ValidationError(errors)
 
 
-def _check_times(record: ActivityRecord, refuse: Any) -> None:
+def _check_times(record: ActivityRecord, refuse: Refuse) -> None:
     start, end = record.started_at, record.ended_at
     if not (start and end):
         return  # full_clean reports the missing one
@@ -191,7 +222,7 @@ def _check_times(record: ActivityRecord, refuse: Any) -> None:
         refuse("ended_at", _("结束时间不能晚于现在：请在活动结束后再记录。"))
 
 
-def _check_booking(record: ActivityRecord, refuse: Any) -> None:
+def _check_booking(record: ActivityRecord, refuse: Refuse) -> None:
     booking = record.base_booking
     slot_day = timezone.localtime(booking.slot.starts_at).date()
     if booking.organization_id != record.organization_id:
@@ -217,11 +248,7 @@ def _photo_note(added: int, removed: int) -> str:
 
 
 def _author(record: ActivityRecord, actor: Actor, note: str) -> None:
-    """Name the author of the history row explicitly: API keys and tasks have no request user."""
-    is_user = isinstance(actor, get_user_model())
-    record._history_user = actor if is_user else None
-    reason = note if is_user else "；".join(filter(None, [_("合作系统：%(key)s") % {"key": actor}, note]))
-    record._change_reason = reason[:100]
+    history.attribute(record, actor=actor, reason=note)
 
 
 def _save(record: ActivityRecord, attendees: list[PartyMember], *, created: bool) -> None:
@@ -242,16 +269,13 @@ def _save(record: ActivityRecord, attendees: list[PartyMember], *, created: bool
 def _add_photos(record: ActivityRecord, photos: Sequence[ProcessedImage], *, start: int = 0) -> None:
     for position, processed in enumerate(photos, start=start):
         photo = ActivityPhoto(activity=record, position=position)
-        photo.image.save("photo.jpg", processed.display, save=False)
-        photo.thumbnail.save("photo.jpg", processed.thumbnail, save=False)
+        photo.image = media.store(photo, "image", "photo.jpg", processed.display)
+        photo.thumbnail = media.store(photo, "thumbnail", "photo.jpg", processed.thumbnail)
         photo.save()
 
 
 def _remove_photos(record: ActivityRecord, photo_ids: set[int]) -> None:
     if not photo_ids:
         return
-    photos = list(record.photos.filter(pk__in=photo_ids))
-    files = [f for photo in photos for f in (photo.image, photo.thumbnail) if f]
+    # Their files go once the rows are gone for good (portal.media): a rolled-back edit keeps them.
     record.photos.filter(pk__in=photo_ids).delete()
-    # Files go only once the rows are gone for good: a rolled-back edit keeps its photos.
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])

@@ -32,12 +32,17 @@ from django.utils.translation import gettext_lazy, pgettext
 from brands.images import ProcessedImage
 from brands.models import Brand, BrandImage, BrandStatus, Recognition, Tag
 from grids.models import PartyOrganization
+from portal import history, media
 from portal.errors import IllegalTransition, NotAllowed
-from portal.scoping import Action, can
+from portal.models import User
+from portal.scoping import Action, Actor, can
+from portal.services import UNCHANGED, Unchanged, given, model_update
 
 IDENTITY_FIELDS = ("name", "organization", "category", "level", "year_launched")
 PRESENTATION_FIELDS = ("slogan", "summary", "story")
 BRAND_FIELDS = IDENTITY_FIELDS + PRESENTATION_FIELDS
+# What brand_update may set: the fields above, the region that follows the owner, the cover's files.
+UPDATABLE = (*BRAND_FIELDS, "region", "cover", "cover_thumbnail")
 MAX_TAGS = 8
 MAX_GALLERY = 12
 EDITABLE = {BrandStatus.DRAFT, BrandStatus.RETURNED, BrandStatus.PUBLISHED}
@@ -72,18 +77,18 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, Any]] = {
 }
 
 
-def can_review(actor: Any, brand: Brand) -> bool:
+def can_review(actor: Actor, brand: Brand) -> bool:
     return can(actor, Action.REVIEW, brand, strict=True)
 
 
-def can_edit_identity(actor: Any, brand: Brand) -> bool:
+def can_edit_identity(actor: Actor, brand: Brand) -> bool:
     """Name, owner, category, level, year and awards: the owner side until published, then reviewers."""
     if brand.status == BrandStatus.PUBLISHED:
         return can_review(actor, brand)
     return can(actor, Action.CHANGE, brand)
 
 
-def _require_change(actor: Any, obj: Brand | PartyOrganization) -> None:
+def _require_change(actor: Actor, obj: Brand | PartyOrganization) -> None:
     if not can(actor, Action.CHANGE, obj):
         raise NotAllowed(_("您无权修改该党组织的品牌。"))
 
@@ -95,16 +100,20 @@ def _require_editable(brand: Brand) -> None:
         raise IllegalTransition(_("已归档的品牌不能修改。"))
 
 
-def _attribute(brand: Brand, actor: Any, reason: str = "") -> None:
-    """Who made the next save, and why, for the history (a partner key is no user)."""
-    brand._history_user = actor if getattr(actor, "pk", None) else None
-    brand._change_reason = reason[:100] if reason else None
-
-
-def _record(brand: Brand, actor: Any, reason: str) -> None:
+def _record(brand: Brand, actor: Actor, reason: str) -> None:
     """A history entry for a change that lives outside the brand row (gallery, recognitions)."""
-    _attribute(brand, actor, reason)
+    history.attribute(brand, actor=actor, reason=reason)
     brand.save(update_fields=["updated_at"])
+
+
+def tag_names(names: Iterable[str]) -> list[str]:
+    """The tags as they will be stored (trimmed, once each), or the reason they cannot be."""
+    names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    if len(names) > MAX_TAGS:
+        raise ValidationError({"tags": _("最多 %(n)d 个标签。") % {"n": MAX_TAGS}})
+    if any(len(n) > Tag._meta.get_field("name").max_length for n in names):
+        raise ValidationError({"tags": _("每个标签最多 30 个字。")})
+    return names
 
 
 def set_tags(brand: Brand, names: Iterable[str]) -> bool:
@@ -113,11 +122,7 @@ def set_tags(brand: Brand, names: Iterable[str]) -> bool:
     Records no history itself: the caller's next save snapshots the tags with the other fields,
     so one edit is one history entry (the m2m signal would add one per removal and addition).
     """
-    names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
-    if len(names) > MAX_TAGS:
-        raise ValidationError({"tags": _("最多 %(n)d 个标签。") % {"n": MAX_TAGS}})
-    if any(len(n) > Tag._meta.get_field("name").max_length for n in names):
-        raise ValidationError({"tags": _("每个标签最多 30 个字。")})
+    names = tag_names(names)
     Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
     tags = list(Tag.objects.filter(name__in=names))
     if set(tags) == set(brand.tags.all()):
@@ -130,31 +135,52 @@ def set_tags(brand: Brand, names: Iterable[str]) -> bool:
     return True
 
 
-def _set_cover(brand: Brand, cover: ProcessedImage | None, remove: bool) -> None:
-    if cover is not None:
-        # The old files stay: history entries still point at them.
-        brand.cover.save("cover.jpg", cover.display, save=False)
-        brand.cover_thumbnail.save("cover.jpg", cover.thumbnail, save=False)
-    elif remove:
-        brand.cover = brand.cover_thumbnail = ""
+def _cover(brand: Brand, cover: ProcessedImage | None, remove: bool) -> dict[str, str]:
+    """The new cover's file names (written now) or empty ones; the replaced files go after commit."""
+    if cover is None and not (remove and brand.cover):
+        return {}
+    media.delete_on_commit(brand.cover, brand.cover_thumbnail)
+    if cover is None:
+        return {"cover": "", "cover_thumbnail": ""}
+    return {
+        "cover": media.store(brand, "cover", "cover.jpg", cover.display),
+        "cover_thumbnail": media.store(brand, "cover_thumbnail", "cover.jpg", cover.thumbnail),
+    }
 
 
-@transaction.atomic
+@media.atomic()
 def brand_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: PartyOrganization,
+    name: str,
+    category: str,
+    level: str,
+    year_launched: int,
+    slogan: str = "",
+    summary: str = "",
+    story: str = "",
     tags: Iterable[str] = (),
     cover: ProcessedImage | None = None,
-    **fields: Any,
 ) -> Brand:
     _require_change(actor, organization)
-    brand = Brand(organization=organization, **{k: fields[k] for k in BRAND_FIELDS if k in fields})
-    brand.region_id = organization.region_id
-    brand.created_by = actor if getattr(actor, "pk", None) else None
+    brand = Brand(
+        organization=organization,
+        region_id=organization.region_id,
+        name=name,
+        category=category,
+        level=level,
+        year_launched=year_launched,
+        slogan=slogan,
+        summary=summary,
+        story=story,
+        created_by=actor if isinstance(actor, User) else None,
+    )
     brand.full_clean(exclude=["region"])
-    _set_cover(brand, cover, remove=False)
-    _attribute(brand, actor, pgettext("history", "创建"))
+    tags = tag_names(tags)  # refused before any file is written
+    for field, name in _cover(brand, cover, remove=False).items():
+        setattr(brand, field, name)
+    history.attribute(brand, actor=actor, reason=pgettext("history", "创建"))
     brand.save()
     # Tags need the brand's id, so they come as a second history entry.
     if set_tags(brand, tags):
@@ -162,39 +188,52 @@ def brand_create(
     return brand
 
 
-@transaction.atomic
+@media.atomic()
 def brand_update(
     *,
-    actor: Any,
+    actor: Actor,
     brand: Brand,
-    tags: Iterable[str] | None = None,
+    name: str | Unchanged = UNCHANGED,
+    organization: PartyOrganization | Unchanged = UNCHANGED,
+    category: str | Unchanged = UNCHANGED,
+    level: str | Unchanged = UNCHANGED,
+    year_launched: int | Unchanged = UNCHANGED,
+    slogan: str | Unchanged = UNCHANGED,
+    summary: str | Unchanged = UNCHANGED,
+    story: str | Unchanged = UNCHANGED,
+    tags: Iterable[str] | Unchanged = UNCHANGED,
     cover: ProcessedImage | None = None,
     remove_cover: bool = False,
-    **fields: Any,
 ) -> Brand:
+    """Change what is given; a change the actor may not make refuses the whole edit.
+
+    Never dropped in silence: the page must not say "saved" about an owner or a name that stayed
+    as it was. Saving with nothing changed leaves no history entry.
+    """
     _require_change(actor, brand)
     # The row is locked (on PostgreSQL) so a submission or review cannot slip in between.
     brand = Brand.objects.select_for_update().select_related("region", "organization").get(pk=brand.pk)
     _require_editable(brand)
-    changed = {k: v for k, v in fields.items() if k in BRAND_FIELDS and getattr(brand, k) != v}
-    if set(changed) & set(IDENTITY_FIELDS) and not can_edit_identity(actor, brand):
+    data = given(
+        name=name, organization=organization, category=category, level=level,
+        year_launched=year_launched, slogan=slogan, summary=summary, story=story,
+    )  # fmt: skip
+    changing = {field for field, value in data.items() if getattr(brand, field) != value}
+    if changing & set(IDENTITY_FIELDS) and not can_edit_identity(actor, brand):
         raise NotAllowed(_("已发布品牌的名称、所属党组织、类别、级别和创立年份只能由审核人修改。"))
-    for name, value in changed.items():
-        setattr(brand, name, value)
-    if "organization" in changed:
-        _require_change(actor, brand.organization)
-        brand.region_id = brand.organization.region_id
-    brand.full_clean(exclude=["region"])
-    tags_changed = tags is not None and set_tags(brand, tags)
-    if not (changed or tags_changed or cover is not None or (remove_cover and brand.cover)):
-        return brand  # nothing to record: saving the form unchanged leaves no history entry
-    _set_cover(brand, cover, remove_cover)
-    _attribute(brand, actor, pgettext("history", "修改"))
-    brand.save()
+    if "organization" in changing:
+        _require_change(actor, organization)
+        data["region"] = organization.region
+    tags_changed = tags is not UNCHANGED and set_tags(brand, tag_names(tags))  # before any file is written
+    data.update(_cover(brand, cover, remove_cover))
+    history.attribute(brand, actor=actor, reason=pgettext("history", "修改"))
+    brand, saved = model_update(instance=brand, fields=UPDATABLE, data=data, clean_exclude=["region"])
+    if tags_changed and not saved:
+        brand.save(update_fields=["updated_at"])  # its history entry holds the new tags
     return brand
 
 
-def _transition(brand: Brand, action: str, actor: Any, reason: str = "", **changes: Any) -> Brand:
+def _transition(brand: Brand, action: str, actor: Actor, reason: str = "", **changes: object) -> Brand:
     sources, target, message = TRANSITIONS[action]
     now = timezone.now()
     won = Brand.objects.filter(pk=brand.pk, status__in=sources).update(
@@ -205,13 +244,13 @@ def _transition(brand: Brand, action: str, actor: Any, reason: str = "", **chang
     # The UPDATE above decided who won; this save writes the same row again so that the history
     # records the new state with its author (a queryset update leaves no history).
     brand.refresh_from_db()
-    _attribute(brand, actor, reason)
+    history.attribute(brand, actor=actor, reason=reason)
     brand.save()
     return brand
 
 
 @transaction.atomic
-def brand_submit(*, actor: Any, brand: Brand) -> Brand:
+def brand_submit(*, actor: Actor, brand: Brand) -> Brand:
     _require_change(actor, brand)
     missing = [
         label for label, value in ((_("简介"), brand.summary), (_("品牌故事"), brand.story)) if not value
@@ -220,20 +259,20 @@ def brand_submit(*, actor: Any, brand: Brand) -> Brand:
         raise ValidationError(
             _("提交审核前请补全：%(fields)s。") % {"fields": pgettext("list separator", "、").join(missing)}
         )
-    by = actor if getattr(actor, "pk", None) else None
+    by = actor if isinstance(actor, User) else None
     return _transition(
         brand, "submit", actor, _("提交审核"), submitted_at=timezone.now(), submitted_by=by, return_reason=""
     )
 
 
 @transaction.atomic
-def brand_withdraw(*, actor: Any, brand: Brand) -> Brand:
+def brand_withdraw(*, actor: Actor, brand: Brand) -> Brand:
     _require_change(actor, brand)
     return _transition(brand, "withdraw", actor, _("撤回审核"))
 
 
 @transaction.atomic
-def brand_review(*, actor: Any, brand: Brand, approve: bool, reason: str = "") -> Brand:
+def brand_review(*, actor: Actor, brand: Brand, approve: bool, reason: str = "") -> Brand:
     if not can_review(actor, brand):
         raise NotAllowed(_("只有该品牌所属区域的上级审核人可以审核。"))
     if brand.submitted_by_id and brand.submitted_by_id == getattr(actor, "pk", None):
@@ -262,14 +301,14 @@ def brand_review(*, actor: Any, brand: Brand, approve: bool, reason: str = "") -
 
 
 @transaction.atomic
-def brand_archive(*, actor: Any, brand: Brand) -> Brand:
+def brand_archive(*, actor: Actor, brand: Brand) -> Brand:
     _require_change(actor, brand)
     return _transition(brand, "archive", actor, _("归档"))
 
 
-@transaction.atomic
+@media.atomic()
 def brand_image_add(
-    *, actor: Any, brand: Brand, images: Iterable[ProcessedImage], caption: str = ""
+    *, actor: Actor, brand: Brand, images: Iterable[ProcessedImage], caption: str = ""
 ) -> list[BrandImage]:
     _require_change(actor, brand)
     _require_editable(brand)
@@ -283,8 +322,8 @@ def brand_image_add(
     added = []
     for offset, processed in enumerate(images):
         item = BrandImage(brand=brand, caption=caption, position=position + offset)
-        item.image.save("image.jpg", processed.display, save=False)
-        item.thumbnail.save("image.jpg", processed.thumbnail, save=False)
+        item.image = media.store(item, "image", "image.jpg", processed.display)
+        item.thumbnail = media.store(item, "thumbnail", "image.jpg", processed.thumbnail)
         item.full_clean()
         item.save()
         added.append(item)
@@ -293,21 +332,18 @@ def brand_image_add(
 
 
 @transaction.atomic
-def brand_image_remove(*, actor: Any, image: BrandImage) -> None:
+def brand_image_remove(*, actor: Actor, image: BrandImage) -> None:
     brand = image.brand
     _require_change(actor, brand)
     _require_editable(brand)
     label = image.caption or f"#{image.pk}"
-    files = [image.image.name, image.thumbnail.name]
-    storage = image.image.storage
+    # Its files go after commit (portal.media): a photo removed for privacy must be gone.
     image.delete()
     _record(brand, actor, _("删除图集图片：%(label)s") % {"label": label})
-    # A photo removed by mistake or for privacy must be gone, not just unlinked; only after commit.
-    transaction.on_commit(lambda: [storage.delete(name) for name in files if name])
 
 
 @transaction.atomic
-def recognition_add(*, actor: Any, brand: Brand, title: str, level: str, year: int) -> Recognition:
+def recognition_add(*, actor: Actor, brand: Brand, title: str, level: str, year: int) -> Recognition:
     _require_change(actor, brand)
     _require_editable(brand)
     if not can_edit_identity(actor, brand):
@@ -320,7 +356,7 @@ def recognition_add(*, actor: Any, brand: Brand, title: str, level: str, year: i
 
 
 @transaction.atomic
-def recognition_remove(*, actor: Any, recognition: Recognition) -> None:
+def recognition_remove(*, actor: Actor, recognition: Recognition) -> None:
     brand = recognition.brand
     _require_change(actor, brand)
     _require_editable(brand)

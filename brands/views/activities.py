@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,10 +27,12 @@ from brands.selectors import activities as selectors
 from brands.services import activities as services
 from brands.services import bases as base_services
 from grids.models import PartyOrganization, Region, RegionLevel
+from grids.selectors import organizations_changeable
+from portal import gates
 from portal.errors import DomainError, NotAllowed
 from portal.ids import parse_id
-from portal.pages import add_service_error, found_or_404, paginate
-from portal.scoping import Action, can, has_any
+from portal.pages import add_service_error, found_or_404, paginate, require
+from portal.scoping import Action, can
 
 ACTIVITIES_PER_PAGE = 30
 BRANCH_RECORDS_PER_PAGE = 20
@@ -47,18 +48,18 @@ def _organization(request: HttpRequest, pk: int) -> PartyOrganization:
 
 def _month(value: str) -> dt.date | None:
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
+        month = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         return None
+    # Years 1 and 9999 would overflow as instants; no record lies in them.
+    return month if 1 < month.year < 9999 else None
 
 
 # Activity records ------------------------------------------------------------------------------
 
 
-@login_required
+@require(gates.STAFF_VIEW)
 def activity_list(request: HttpRequest) -> HttpResponse:
-    if not has_any(request.user, Action.VIEW):
-        raise PermissionDenied
     filterset = ActivityFilter(request.GET or None, queryset=selectors.activity_list(request.user))
     del filterset.form.fields["updated_after"]  # for partner systems that sync
     for name in ("region", "organization", "brand"):
@@ -68,19 +69,19 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": paginate(request, filterset.qs, ACTIVITIES_PER_PAGE),
         "default_organization": selectors.default_organization(request.user),
+        # 记录活动 leads to activity_start, guarded by the same gate.
+        "can_record": gates.CHANGE(request.user),
         "nav_active": NAV,
     }
     return render(request, "brands/activity_list.html", context)
 
 
-@login_required
+@require(gates.CHANGE)
 def activity_start(request: HttpRequest) -> HttpResponse:
     """记录活动: straight to the form for a secretary; staff first choose the branch."""
     organization = selectors.default_organization(request.user)
     if organization is not None:
         return redirect("brands:activity_create", pk=organization.pk)
-    if not has_any(request.user, Action.CHANGE):
-        raise PermissionDenied
     query = request.GET.get("q", "").strip()
     context = {
         "organizations": selectors.organizations_to_choose(request.user, query),
@@ -90,7 +91,7 @@ def activity_start(request: HttpRequest) -> HttpResponse:
     return render(request, "brands/activity_choose.html", context)
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _organization(request, pk)
     if not services.may_record(request.user, organization):
@@ -111,7 +112,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, organization=organization, record=None)
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = found_or_404(selectors.activity_for_page(request.user, pk))
     refusal = services.edit_refusal(request.user, record)
@@ -156,7 +157,7 @@ def _attendance(form: ActivityForm, roster_size: int) -> dict[str, int]:
     return {"present": present, "rate": round(100 * present / roster_size) if roster_size else 0}
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     record = found_or_404(selectors.activity_for_page(user, pk))
@@ -178,7 +179,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Branch page -----------------------------------------------------------------------------------
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     organization = _organization(request, pk)
@@ -202,18 +203,16 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _booking_organization(request: HttpRequest) -> PartyOrganization | None:
     """The branch the user books for: ?organization= (from its branch page) or their own branch."""
     value = request.GET.get("organization") or request.POST.get("organization") or ""
-    if value:  # a value that is no id, or names no organization in the user's scope, is a 404
-        choices = PartyOrganization.objects.visible_to(request.user, Action.CHANGE).select_related("region")
+    if value:  # a value that is no id, or names no organization the user may change, is a 404
         pk = parse_id(value)
-        return found_or_404(choices.filter(pk=pk).first() if pk else None)
+        organization = organizations_changeable(request.user).select_related("region").filter(pk=pk).first()
+        return found_or_404(organization if pk else None)
     return selectors.default_organization(request.user)
 
 
-@login_required
+@require(gates.STAFF_VIEW)
 def base_list(request: HttpRequest) -> HttpResponse:
     # Bases are open to every branch in the city, so the list is not cut to the user's region.
-    if not has_any(request.user, Action.VIEW):
-        raise PermissionDenied
     districts = list(Region.objects.filter(level=RegionLevel.DISTRICT).only("code", "name", "path"))
     district = next((d for d in districts if d.code == request.GET.get("region")), None)
     bases = list(selectors.open_bases(region_path=district.path if district else ""))
@@ -234,7 +233,7 @@ def base_list(request: HttpRequest) -> HttpResponse:
     return render(request, "brands/base_list.html", context)
 
 
-@login_required
+@require(gates.CHANGE)
 @require_POST
 def book_slot(request: HttpRequest, pk: int) -> HttpResponse:
     slot = found_or_404(BaseSlot.objects.select_related("base").filter(pk=pk).first())
@@ -256,7 +255,7 @@ def book_slot(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("brands:booking_list", pk=organization.pk)
 
 
-@login_required
+@require(gates.SIGNED_IN)
 def booking_list(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _organization(request, pk)
     can_change = can(request.user, Action.CHANGE, organization)
@@ -272,7 +271,7 @@ def booking_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "brands/base_bookings.html", context)
 
 
-@login_required
+@require(gates.SIGNED_IN)
 @require_POST
 def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
     bookings = BaseBooking.objects.visible_to(request.user).select_related(

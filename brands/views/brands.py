@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -21,9 +19,10 @@ from brands.forms.brands import BrandForm, GalleryForm, RecognitionForm, ReviewF
 from brands.models import BrandImage, BrandStatus, Recognition
 from brands.selectors import brands as selectors
 from brands.services import brands as services
+from portal import gates
 from portal.errors import DomainError
-from portal.pages import add_service_error, paginate
-from portal.scoping import Action, can, has_any
+from portal.pages import add_service_error, paginate, require
+from portal.scoping import Action, can
 
 WALL_PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 30
@@ -38,19 +37,6 @@ def _flash_invalid(request: HttpRequest, form: BaseForm) -> None:
     # These forms post from the brand's page and redirect back to it: errors travel as messages.
     for errors in form.errors.values():
         messages.error(request, "；".join(errors))
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Logged in and holding some scope (staff or branch secretary); others get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_any(request.user, Action.VIEW):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -80,7 +66,7 @@ def brand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- staff -----------------------------------------------------------------------------------
 
 
-@staff_required
+@require(gates.STAFF_VIEW)
 def brand_list(request: HttpRequest) -> HttpResponse:
     brands = selectors.staff_brands(request.user)
     status = request.GET.get("status", "")
@@ -95,17 +81,16 @@ def brand_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "q": query,
         "statuses": BrandStatus.choices,
-        "can_create": has_any(request.user, Action.CHANGE),
-        "can_review": has_any(request.user, Action.REVIEW),
+        # The buttons lead to pages guarded by these gates.
+        "can_create": gates.CHANGE(request.user),
+        "can_review": gates.REVIEW(request.user),
         "nav_active": "brands",
     }
     return render(request, "brands/brand_list.html", context)
 
 
-@staff_required
+@require(gates.CHANGE)
 def brand_create(request: HttpRequest) -> HttpResponse:
-    if not has_any(request.user, Action.CHANGE):
-        raise PermissionDenied
     form = BrandForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +103,7 @@ def brand_create(request: HttpRequest) -> HttpResponse:
     return render(request, "brands/brand_form.html", {"form": form, "nav_active": "brands"})
 
 
-@staff_required
+@require(gates.STAFF_VIEW)
 def brand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     brand = selectors.staff_brand(request.user, pk, Action.CHANGE)
     if brand.status not in services.EDITABLE:
@@ -137,7 +122,7 @@ def brand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "brands/brand_form.html", context)
 
 
-@staff_required
+@require(gates.STAFF_VIEW)
 def brand_manage(request: HttpRequest, pk: int) -> HttpResponse:
     """The staff view of one brand: status, what the user may do next, gallery and recognitions."""
     brand = selectors.staff_brand(request.user, pk)
@@ -161,7 +146,7 @@ def brand_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transition_view(service: Callable[..., Any], success: Any) -> Callable[..., HttpResponse]:
-    @staff_required
+    @require(gates.STAFF_VIEW)
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         brand = selectors.staff_brand(request.user, pk)
@@ -181,7 +166,7 @@ brand_withdraw = _transition_view(services.brand_withdraw, gettext_lazy("已撤�
 brand_archive = _transition_view(services.brand_archive, gettext_lazy("已归档，品牌不再在品牌墙展示。"))
 
 
-@staff_required
+@require(gates.STAFF_VIEW)
 def brand_review(request: HttpRequest, pk: int) -> HttpResponse:
     brand = selectors.staff_brand(request.user, pk)
     if not services.can_review(request.user, brand):
@@ -211,22 +196,20 @@ def brand_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "brands/brand_review.html", context)
 
 
-@staff_required
+@require(gates.REVIEW)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not has_any(request.user, Action.REVIEW):
-        raise PermissionDenied
     page = paginate(request, selectors.review_queue(request.user), STAFF_PAGE_SIZE)
     return render(request, "brands/brand_review_queue.html", {"page": page, "nav_active": "review"})
 
 
-@staff_required
+@require(gates.STAFF_VIEW)
 def brand_history(request: HttpRequest, pk: int) -> HttpResponse:
     brand = selectors.staff_brand(request.user, pk)
     context = {"brand": brand, "entries": selectors.brand_history(brand), "nav_active": "brands"}
     return render(request, "brands/brand_history.html", context)
 
 
-@staff_required
+@require(gates.STAFF_VIEW)
 @require_POST
 def gallery_add(request: HttpRequest, pk: int) -> HttpResponse:
     brand = selectors.staff_brand(request.user, pk, Action.CHANGE)
@@ -248,7 +231,7 @@ def gallery_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("brands:brand_manage", pk=pk)
 
 
-@staff_required
+@require(gates.STAFF_VIEW)
 @require_POST
 def gallery_remove(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
     brand = selectors.staff_brand(request.user, pk, Action.CHANGE)
@@ -262,7 +245,7 @@ def gallery_remove(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse
     return redirect("brands:brand_manage", pk=pk)
 
 
-@staff_required
+@require(gates.STAFF_VIEW)
 @require_POST
 def recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
     brand = selectors.staff_brand(request.user, pk, Action.CHANGE)
@@ -279,7 +262,7 @@ def recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("brands:brand_manage", pk=pk)
 
 
-@staff_required
+@require(gates.STAFF_VIEW)
 @require_POST
 def recognition_remove(request: HttpRequest, pk: int, recognition_pk: int) -> HttpResponse:
     brand = selectors.staff_brand(request.user, pk, Action.CHANGE)

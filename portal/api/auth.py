@@ -10,12 +10,13 @@ from rest_framework_api_key.permissions import KeyParser
 from portal.models import ApiScope, PartnerAPIKey
 from portal.scoping import Action, Grant, Principal
 
-# What each key scope lets a key do inside its region.
-SCOPE_ACTIONS = {
+# What each key scope lets a key do inside its region: reading is the view right; a write scope is
+# an action of its own, which the app's service asks for (e.g. brands.services.activities.may_record).
+SCOPE_ACTIONS: dict[str, set[str]] = {
     ApiScope.READ: {Action.VIEW},
-    ApiScope.WISHES_WRITE: {"wishes:write"},
-    ApiScope.SERVICE_WRITE: {"service:write"},
-    ApiScope.ACTIVITIES_WRITE: {"activities:write"},
+    ApiScope.WISHES_WRITE: {ApiScope.WISHES_WRITE},
+    ApiScope.SERVICE_WRITE: {ApiScope.SERVICE_WRITE},
+    ApiScope.ACTIVITIES_WRITE: {ApiScope.ACTIVITIES_WRITE},
 }
 
 

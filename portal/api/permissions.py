@@ -3,6 +3,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from portal.api.auth import PartnerPrincipal
+from portal.models import ApiScope
 
 
 class HasApiScope(BasePermission):
@@ -20,7 +21,9 @@ class HasApiScope(BasePermission):
             return False
         if not isinstance(actor, PartnerPrincipal):
             return True
-        needed = "read" if request.method in SAFE_METHODS else getattr(view, "required_write_scope", None)
+        needed = (
+            ApiScope.READ if request.method in SAFE_METHODS else getattr(view, "required_write_scope", None)
+        )
         if needed is None or needed not in actor.scopes:
             self.message = _("该 API 密钥没有“%(scope)s”权限。") % {"scope": needed or "write"}
             return False

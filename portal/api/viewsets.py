@@ -11,23 +11,23 @@ from rest_framework.response import Response
 from portal.api import idempotency
 from portal.api.auth import PartnerPrincipal
 from portal.api.schema import PortalAutoSchema
-from portal.scoping import Action, scope
+from portal.models import ApiScope
 
 
 # No docstrings on these bases: drf-spectacular would show them as every endpoint's description.
 class PortalViewSetMixin:
-    # get_queryset is scoped to the requester, so out-of-scope objects are absent from lists and
-    # 404 on detail. POSTs carrying an Idempotency-Key are stored and replayed (see idempotency).
+    # get_queryset reads through the app's selector, scoped to the requester as the pages are: out-of-scope
+    # objects are absent from lists and 404 on detail. POSTs carrying an Idempotency-Key are stored
+    # and replayed (see idempotency).
 
-    scope_action: str = Action.VIEW
     lookup_value_converter = "id"  # a detail id outside 1..2^63-1 is a 404 (portal.ids)
-    # The key scope a partner needs to write here (e.g. "wishes:write"); reads need "read".
-    required_write_scope: str | None = None
+    # The key scope a partner needs to write here (e.g. ApiScope.WISHES_WRITE); reads need ApiScope.READ.
+    required_write_scope: ApiScope | None = None
     schema = PortalAutoSchema()
     _idempotency: idempotency.Pending | None = None
 
     def get_queryset(self) -> QuerySet:
-        return scope(self.request.user, super().get_queryset(), self.scope_action)
+        raise NotImplementedError(f"{type(self).__name__}.get_queryset must read through a selector")
 
     def perform_authentication(self, request: Request) -> None:
         super().perform_authentication(request)

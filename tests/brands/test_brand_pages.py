@@ -172,13 +172,16 @@ def test_a_published_brand_form_locks_the_identity_for_the_owner(client, world):
     brand = BrandFactory(organization=world.haishu_branch, status=BrandStatus.PUBLISHED, name="原名")
     client.force_login(world.haishu_secretary)
     url = reverse("brands:brand_edit", args=[brand.pk])
-    assert client.get(url).context["form"].fields["name"].disabled
+    assert client.get(url).context["form"].fields["name"].widget.attrs["disabled"]
     response = client.post(
         url, brand_form(name="偷偷改名", organization=world.haishu_branch.pk, story="新故事。")
     )
-    assert response.status_code == 302
+    # Issue 6: a crafted change of a locked field is refused, not dropped with "修改已保存"
+    # (this test used to expect a 302 that saved the story and silently kept the name).
+    assert response.status_code == 200
     brand.refresh_from_db()
-    assert (brand.name, brand.story, brand.status) == ("原名", "新故事。", BrandStatus.PUBLISHED)
+    assert (brand.name, brand.status) == ("原名", BrandStatus.PUBLISHED)
+    assert brand.story != "新故事。"
 
 
 def test_the_history_page_shows_who_changed_what(client, world):

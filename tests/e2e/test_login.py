@@ -14,7 +14,14 @@ STAFF_MENU = [
 
 
 def menu(page: Page) -> list[str]:
-    return [text.strip() for text in page.locator(".main-nav a").all_inner_texts()]
+    return [text.strip() for text in page.locator(".main-nav a").all_text_contents()]
+
+
+def open_menu(page: Page) -> None:
+    """On a phone a staff menu is folded under 菜单 (tests/e2e/test_menu.py): open it to use it."""
+    toggle = page.locator(".nav-toggle")
+    if toggle.count() and toggle.is_visible():
+        toggle.click()
 
 
 def test_staff_log_in_see_their_name_and_menu_and_log_out(page: Page, live_server, world):
@@ -25,6 +32,7 @@ def test_staff_log_in_see_their_name_and_menu_and_log_out(page: Page, live_serve
 
     expect(page.locator(".account-name")).to_contain_text("王晓梅")
     assert menu(page) == STAFF_MENU
+    open_menu(page)
     expect(page.get_by_role("link", name="首页")).to_have_attribute("aria-current", "page")
 
     with page.expect_navigation():
@@ -75,4 +83,5 @@ def test_the_login_form_brings_the_user_back_to_the_page_they_wanted(page: Page,
     page.get_by_role("button", name="登录").click()
 
     expect(page).to_have_url(live_server.url + "/roles/")
+    open_menu(page)
     expect(page.get_by_role("link", name="角色授权")).to_have_attribute("aria-current", "page")

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from grids.models import PartyMember
 from grids.services import member_create, member_update
 from portal.models import PartnerAPIKey
+from portal.validators import id_gender
 from tests.factories import UserFactory, make_id_number
 
 MOBILE, NAME = "13912345678", "欧阳小梅"
@@ -19,7 +20,7 @@ def member(world) -> tuple[PartyMember, str]:
         actor=world.city_staff,
         id_number=id_number,
         name=NAME,
-        gender="F",
+        gender=id_gender(id_number),  # the services hold the ID number to its sex
         birth_date=world.haishu_members[0].birth_date,
         join_date=world.haishu_members[0].join_date,
         organization=world.haishu_branch,

@@ -17,7 +17,7 @@ from grids.models import ImportStatus, MemberImportJob, MemberStatus, PartyMembe
 from grids.services import member_create
 from portal.privacy import hash_id_number
 from portal.validators import id_gender
-from tests.factories import make_id_number
+from tests.factories import han_number, make_id_number
 
 HEADERS = [c.header for c in imports.COLUMNS]
 IMPORT_URL = reverse("grids:member_import")
@@ -427,7 +427,7 @@ def small_sync_limit(settings):
 def test_a_large_file_goes_through_the_task_and_reaches_done(
     secretary_client, world, small_sync_limit, django_capture_on_commit_callbacks
 ):
-    rows = [row(姓名=f"党员{i:02d}", 身份证号=id_number("F")) for i in range(8)]
+    rows = [row(姓名=f"党员{han_number(i, 2)}", 身份证号=id_number("F")) for i in range(8)]
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = post_file(secretary_client, world.haishu_branch, xlsx(rows))

@@ -99,10 +99,12 @@ def test_breadcrumbs_link_only_what_the_user_may_open(client, world):
     assert reverse("grids:tree_node", args=[world.haishu_community.code]) in html
 
 
-def test_the_create_link_is_only_for_those_who_may_change(client, world):
-    partner = assign(UserFactory(), Role.PARTNER, region=world.haishu)
-    client.force_login(partner)
-    html = client.get(reverse("grids:tree_node", args=[world.haishu.code])).content.decode()
+def test_the_create_link_is_only_for_those_who_may_change(client, world, view_only_role):
+    viewer = assign(UserFactory(), view_only_role, region=world.haishu)
+    client.force_login(viewer)
+    response = client.get(reverse("grids:tree_node", args=[world.haishu.code]))
+    assert response.status_code == 200
+    html = response.content.decode()
     assert reverse("grids:organization_create") not in html
     client.force_login(world.haishu_staff)
     html = client.get(reverse("grids:tree_node", args=[world.haishu.code])).content.decode()

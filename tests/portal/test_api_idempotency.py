@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models import QuerySet
 from django.urls import include, path
 from django.utils import timezone
 from rest_framework import serializers
@@ -19,6 +20,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.test import APIClient
 
 from grids.models import OrgKind, PartyOrganization, Region
+from grids.selectors import organizations_visible
 from portal.api.idempotency import ABANDONED_AFTER, KEEP_FOR
 from portal.api.viewsets import CreateReadViewSet
 from portal.models import IdempotencyRecord, PartnerAPIKey
@@ -40,12 +42,14 @@ class BranchSerializer(serializers.ModelSerializer):
 
 
 class BranchViewSet(CreateReadViewSet):
-    queryset = PartyOrganization.objects.select_related("region")
     serializer_class = BranchSerializer
     required_write_scope = "activities:write"
     # Hooks for the tests: a gate to hold a request mid-flight, and a failure to inject.
     gate: threading.Event | None = None
     fail_with: Exception | None = None
+
+    def get_queryset(self) -> QuerySet[PartyOrganization]:
+        return organizations_visible(self.request.user).select_related("region")
 
     def perform_create(self, serializer: BranchSerializer) -> None:
         if self.gate is not None:

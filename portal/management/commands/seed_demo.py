@@ -182,7 +182,9 @@ class Command(BaseCommand):
         out.write(self.style.WARNING("Demo accounts — published passwords, for the demo only:"))
         for account in DEMO_ACCOUNTS:
             role = Role(account.role).label if account.role else "超级管理员"
-            out.write(f"  {account.username:<20} {account.password:<24} {role}")
+            # The partner account shows the login refusal; partners work through the key below.
+            note = " (API key only: the login page refuses it)" if account.role == Role.PARTNER else ""
+            out.write(f"  {account.username:<20} {account.password:<24} {role}{note}")
         out.write("  (Passwords are set when an account is first created; a changed one is kept.)")
         if self.new_key:
             out.write("")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0002_role_assignment_history'),
+        ('portal', '0003_person_name_validated'),
     ]
 
     operations = [
