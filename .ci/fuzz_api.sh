@@ -26,7 +26,8 @@ trap stop_server EXIT
 export DATABASE_URL=${FUZZ_DATABASE_URL:-sqlite:///$work/fuzz.sqlite3}
 export DEBUG=false
 SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
-export SECRET_KEY
+ID_NUMBER_HMAC_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
+export SECRET_KEY ID_NUMBER_HMAC_KEY
 export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=false
 export STATIC_ROOT=$work/static MEDIA_ROOT=$work/media
