@@ -6,15 +6,15 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from brands.models import ActivityKind, ActivityRecord
-from grids.models import Region
 from portal.ids import ID_MESSAGE
-from portal.models import PartnerAPIKey, User
+from portal.models import User
 from tests.brands.activity_factories import RecordFactory
 from tests.brands.factories import BrandFactory
+from tests.harness import key_client
 
+WRITE = ["read", "activities:write"]
 OUT_OF_RANGE = [2**63, -(2**63) - 1, 10**30, -1, 0, "abc"]
 
 API_ID_FILTERS = [
@@ -71,19 +71,10 @@ PAGE_PARAMETERS = [
 ]
 
 
-def key_client(region: Region) -> APIClient:
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="probe", partner="外部探测", region=region, scopes=["read", "activities:write"]
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
-
-
 @pytest.mark.parametrize("value", OUT_OF_RANGE)
 @pytest.mark.parametrize("url", API_ID_FILTERS)
 def test_an_api_id_filter_refuses_an_out_of_range_id_with_a_400(world, url, value):
-    response = key_client(world.city).get(url.format(value))
+    response = key_client(world.city, WRITE).get(url.format(value))
 
     assert response.status_code == 400
     name = url.split("?")[1].split("=")[0]
@@ -93,7 +84,7 @@ def test_an_api_id_filter_refuses_an_out_of_range_id_with_a_400(world, url, valu
 @pytest.mark.parametrize("value", OUT_OF_RANGE)
 @pytest.mark.parametrize("url", API_PATHS)
 def test_an_api_path_id_out_of_range_is_a_404(world, url, value):
-    response = key_client(world.city).get(url.format(value))
+    response = key_client(world.city, WRITE).get(url.format(value))
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
@@ -102,7 +93,7 @@ def test_an_api_path_id_out_of_range_is_a_404(world, url, value):
 @pytest.mark.parametrize("value", OUT_OF_RANGE)
 @pytest.mark.parametrize("url", API_OTHER_PARAMETERS)
 def test_other_api_parameters_never_fail_on_large_numbers(world, url, value):
-    assert key_client(world.city).get(url.format(value)).status_code in (200, 404)
+    assert key_client(world.city, WRITE).get(url.format(value)).status_code in (200, 404)
 
 
 def activity_body(world, **overrides) -> dict:
@@ -121,7 +112,7 @@ def activity_body(world, **overrides) -> dict:
 def test_an_attendee_id_out_of_range_is_a_400_naming_it(world, value):
     body = activity_body(world, attendees=[world.haishu_members[0].pk, value])
 
-    response = key_client(world.haishu).post("/api/v1/activities/", body, format="json")
+    response = key_client(world.haishu, WRITE).post("/api/v1/activities/", body, format="json")
 
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"attendees.1": [str(ID_MESSAGE)]}
@@ -131,7 +122,9 @@ def test_an_attendee_id_out_of_range_is_a_400_naming_it(world, value):
 @pytest.mark.parametrize("value", OUT_OF_RANGE)
 @pytest.mark.parametrize("field", ["organization", "brand", "base_booking"])
 def test_an_object_id_out_of_range_in_a_body_is_a_400(world, field, value):
-    response = key_client(world.haishu).post("/api/v1/activities/", activity_body(world, **{field: value}))
+    response = key_client(world.haishu, WRITE).post(
+        "/api/v1/activities/", activity_body(world, **{field: value})
+    )
 
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == [field]
@@ -225,7 +218,7 @@ def test_a_head_count_beyond_the_forms_limit_is_a_400_on_every_database(world, f
     # SQLite would have stored 2^31 where PostgreSQL refuses it; the page's limits hold for the API too.
     body = activity_body(world, place="社区党群服务中心", **{field: value})
 
-    response = key_client(world.haishu).post("/api/v1/activities/", body, format="json")
+    response = key_client(world.haishu, WRITE).post("/api/v1/activities/", body, format="json")
 
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == [field]
@@ -241,7 +234,7 @@ def test_a_head_count_beyond_the_forms_limit_is_a_400_on_every_database(world, f
     ],
 )
 def test_an_activity_date_filter_out_of_range_is_a_400(world, query):
-    response = key_client(world.city).get(f"/api/v1/activities/?{query}")
+    response = key_client(world.city, WRITE).get(f"/api/v1/activities/?{query}")
 
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == [query.split("=")[0]]
@@ -250,7 +243,9 @@ def test_an_activity_date_filter_out_of_range_is_a_400(world, query):
 def test_an_offset_postgresql_cannot_store_is_read_as_the_same_instant(world):
     # Found by schemathesis: Python takes +22:26, PostgreSQL refused it (a 500).
     old = RecordFactory(organization=world.haishu_branch)
-    response = key_client(world.city).get("/api/v1/activities/?updated_after=2000-01-01T23:00:00%2B22:26")
+    response = key_client(world.city, WRITE).get(
+        "/api/v1/activities/?updated_after=2000-01-01T23:00:00%2B22:26"
+    )
 
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [old.pk]
