@@ -173,6 +173,7 @@ class IdempotencyRecord(models.Model):
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
     body = models.JSONField(null=True)
+    headers = models.JSONField(default=dict, blank=True)  # those of idempotency.REPLAYED_HEADERS it had
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

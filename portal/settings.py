@@ -326,6 +326,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI would otherwise send our schema to an outside validator.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
     # Several models have a "kind": name each choice set, or the schema gets hashed enum names.
+    # The "id" path converter (portal.ids): a positive bigint.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+    },
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "grids.models.OrgKind",
         "ActivityKindEnum": "brands.models.ActivityKind",

@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("roles/", views.role_list, name="role_list"),
     path("roles/new/", views.role_create, name="role_create"),
-    path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path("roles/<id:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("grids/", include("grids.urls")),
     path("brands/", include("brands.urls")),

@@ -6,7 +6,8 @@ from brands.api import register as register_brands
 from grids.api import register as register_grids
 from portal.api.errors import not_found
 
-router = DefaultRouter()
+# Path converters, not regexes: detail ids are <id:pk> as in every page's urls.py (portal.ids).
+router = DefaultRouter(use_regex_path=False)
 register_grids(router)
 register_brands(router)
 
