@@ -6,7 +6,19 @@ from django.test import RequestFactory
 from portal.context_processors import navigation
 from tests.factories import UserFactory
 
-ALL = ["home", "wall", "activities", "tree", "members", "brands", "review", "bases", "roles", "api"]
+ALL = [
+    "home",
+    "wall",
+    "activities",
+    "tree",
+    "members",
+    "brands",
+    "review",
+    "bases",
+    "roles",
+    "api",
+    "messages",
+]
 
 
 def nav_for(user, path: str = "/") -> list:
@@ -18,8 +30,11 @@ def nav_for(user, path: str = "/") -> list:
 @pytest.mark.parametrize(
     ("who", "keys"),
     [
-        ("volunteer", ["home", "wall"]),
-        ("haishu_secretary", ["home", "wall", "activities", "tree", "members", "brands", "bases", "api"]),
+        ("volunteer", ["home", "wall", "messages"]),
+        (
+            "haishu_secretary",
+            ["home", "wall", "activities", "tree", "members", "brands", "bases", "api", "messages"],
+        ),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
         ("city_staff", ALL),
@@ -40,7 +55,7 @@ def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
 
 def test_staff_without_a_role_only_get_the_api_docs(db):
     user = UserFactory(is_staff=True)
-    assert [item.key for item in nav_for(user)] == ["home", "wall", "api"]
+    assert [item.key for item in nav_for(user)] == ["home", "wall", "api", "messages"]
 
 
 def test_a_superuser_sees_everything(db):
