@@ -1,6 +1,6 @@
 """Pages for importing members from Excel and exporting the member list.
 
-Import jobs are fetched through ``imports.jobs_visible``: a job of an organization outside the
+Import jobs are fetched through ``selectors.import_jobs_visible``: a job of an organization outside the
 user's change scope is a 404, never a 403 that would confirm it exists.
 """
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from grids import imports, selectors, tasks
+from grids import exports, imports, member_sheet, selectors, tasks
 from grids.filters import MemberFilter
 from grids.forms import OrganizationChoiceField, limit_organizations
 from grids.models import ImportStatus, MemberImportJob, PartyMember
@@ -42,7 +42,7 @@ class MemberImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Excel 文件（.xlsx）"),
         help_text=gettext_lazy("不超过 10MB。只要有一行有错误，整份文件都不会导入。"),
-        widget=forms.FileInput(attrs={"accept": f".xlsx,{imports.XLSX_CONTENT_TYPE}"}),
+        widget=forms.FileInput(attrs={"accept": f".xlsx,{member_sheet.XLSX_CONTENT_TYPE}"}),
         error_messages={
             "required": gettext_lazy("请选择填好的 Excel 文件。"),
             "empty": gettext_lazy("文件是空的，请选择填好的 Excel 文件。"),
@@ -57,7 +57,7 @@ class MemberImportForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         # Counting stops just past the limit: enough to choose between now and the background.
-        self.row_count = imports.check_upload(upload, count_limit=settings.IMPORT_SYNC_MAX_ROWS)
+        self.row_count = member_sheet.check_upload(upload, count_limit=settings.IMPORT_SYNC_MAX_ROWS)
         return upload
 
 
@@ -78,7 +78,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
             _start(job, form.row_count)
             return redirect("grids:import_job", pk=job.pk)
     recent = (
-        imports.jobs_visible(request.user)
+        selectors.import_jobs_visible(request.user)
         .filter(created_by=request.user)
         .select_related("organization")
         .only(
@@ -102,17 +102,17 @@ def _start(job: MemberImportJob, row_count: int) -> None:
 def import_template(request: HttpRequest) -> HttpResponse:
     # FileResponse writes the RFC 5987 filename* form that a Chinese file name needs.
     return FileResponse(
-        io.BytesIO(imports.template_workbook()),
+        io.BytesIO(member_sheet.template_workbook()),
         as_attachment=True,
         filename="党员导入模板.xlsx",
-        content_type=imports.XLSX_CONTENT_TYPE,
+        content_type=member_sheet.XLSX_CONTENT_TYPE,
     )
 
 
 @require(gates.SIGNED_IN)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(
-        imports.jobs_visible(request.user).select_related("organization", "created_by"), pk=pk
+        selectors.import_jobs_visible(request.user).select_related("organization", "created_by"), pk=pk
     )
     context = {
         "job": job,
@@ -129,7 +129,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @require(gates.SIGNED_IN)
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     fields = ("status", "total_rows", "processed_rows", "imported_rows", "errors")
-    job = get_object_or_404(imports.jobs_visible(request.user).only(*fields), pk=pk)
+    job = get_object_or_404(selectors.import_jobs_visible(request.user).only(*fields), pk=pk)
     finished = job.status in (ImportStatus.DONE, ImportStatus.FAILED)
     return JsonResponse(
         {
@@ -177,10 +177,13 @@ def member_export(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("grids:member_list") + "?" + request.GET.urlencode())
     # Rows are written to a temporary file, not held in memory.
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it once sent
-    count = imports.export_members(filterset.qs, out)
+    count = exports.export_members(filterset.qs, out)
     out.seek(0)
     # Who took which personal data out of the portal, and how much (PIPL).
     log.info("member export by user %s: %d rows, filters %s", user.pk, count, request.GET.urlencode())
     return FileResponse(
-        out, as_attachment=True, filename=imports.export_filename(), content_type=imports.XLSX_CONTENT_TYPE
+        out,
+        as_attachment=True,
+        filename=exports.export_filename(),
+        content_type=member_sheet.XLSX_CONTENT_TYPE,
     )

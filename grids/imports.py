@@ -1,373 +1,62 @@
-"""Excel (.xlsx) import and export of party members.
+"""The member import service: check every row of an uploaded workbook, then save all or none.
 
-An import is all or nothing: every row is checked with the same rules as the member form
-(``grids.services.build_member``), and only a file without a single bad row is saved, in one
-transaction, with history attributed to the uploader. A bad file leaves the job FAILED with each bad
-row and why, and nothing else changed.
-
-The column headers and the instructions sheet are a file format, not UI text: they stay in Chinese
-whatever the page language, so a template downloaded in English still imports.
+Every row is checked with the same rules as the member form (``grids.services.build_member``), and
+only a file without a single bad row is saved, in one transaction, with history attributed to the
+uploader. A bad file leaves the job FAILED with each bad row and why, and nothing else changed.
+The file format itself (columns, template, parsing) is ``grids.member_sheet``.
 """
 
 import datetime as dt
-import io
 import logging
-import re
-import warnings
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history
 
-from grids.models import ImportStatus, MemberImportJob, MemberStatus, PartyMember, PartyOrganization
+from grids.member_sheet import (
+    COLUMNS,
+    CONVERTERS,
+    EXAMPLE_ID,
+    HEADER_OF,
+    ImportFileError,
+    cell_text,
+    read_rows,
+)
+from grids.models import ImportStatus, MemberImportJob, PartyMember, PartyOrganization
 from grids.selectors import organizations_changeable
-from grids.services import build_member
-from portal import excel
+from grids.services import ID_NUMBER_TAKEN, build_member, registered_id_hashes
 from portal.errors import NotAllowed
-from portal.privacy import mask_mobile
 from portal.scoping import Action, Actor, can
-from portal.validators import id_check_digit, normalize_id_number, validate_id_number
 
 log = logging.getLogger(__name__)
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# A 10 MB upload can unzip to gigabytes (a "zip bomb"); real member lists stay far below this.
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-# One transaction holds every row of a file: this bounds its memory and keeps the task well inside
-# the broker's visibility timeout. A district imports in a few files.
-MAX_IMPORT_ROWS = 50_000
 MAX_LISTED_ERRORS = 200
-TEMPLATE_ROWS = 5_000  # how far down the template's dropdowns reach
 STALLED_AFTER = timedelta(minutes=5)
 # A task is killed after 45 minutes (see grids.tasks): a job RUNNING this long after upload lost its worker.
 ABANDONED_AFTER = timedelta(hours=6)
-EXPORT_CHUNK_SIZE = 2_000
 BULK_BATCH_SIZE = 500
-
-_ZIP_SIGNATURE = b"PK\x03\x04"
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003), also old .doc
-_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-# Serial numbers of 1910-01-01 and 2100-01-01: a bare year such as 1985 is not read as a day in 1905.
-_SERIAL_1910, _SERIAL_2100 = 3_654, 73_051
-_TRUE, _FALSE = {"是", "Y", "YES", "TRUE", "1", "√"}, {"否", "N", "NO", "FALSE", "0", "×", ""}
-YES_NO = ("是", "否")
-GENDERS = {"男": "M", "女": "F"}
-STATUSES = {"正式党员": MemberStatus.FULL, "预备党员": MemberStatus.PROBATIONARY}
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str  # the build_member keyword (or "id_number"); model errors on it land in this column
-    required: bool
-    width: int
-    rule: str  # one line of the instructions sheet
-    choices: tuple[str, ...] = ()
-    number_format: str = ""
-
-
-COLUMNS = (
-    Column("姓名", "name", True, 10, "必填，2至50个字：汉字（少数民族姓名可用间隔号“·”），或拉丁字母、空格、连字符、撇号和点。"),
-    Column("性别", "gender", True, 8, "必填，“男”或“女”。", ("男", "女")),
-    Column("出生日期", "birth_date", True, 12, "必填，日期，如 1985-03-12 或 1985/3/12。", number_format="yyyy-mm-dd"),
-    Column("入党日期", "join_date", True, 12, "必填，日期；入党时应年满18周岁，不能晚于今天。", number_format="yyyy-mm-dd"),
-    Column("党员类别", "status", True, 11, "必填，“正式党员”或“预备党员”。", tuple(STATUSES)),
-    Column("手机号", "mobile", False, 14, "选填，11位手机号。", number_format="@"),
-    Column("身份证号", "id_number", True, 21, "必填，18位，末位可为X；请按文本填写，数字格式会丢失末几位。", number_format="@"),
-    Column("党员中心户", "is_central_household", False, 11, "“是”或“否”，留空视为“否”。", YES_NO),
-    Column("在职党员", "is_in_service", False, 10, "“是”或“否”，留空视为“否”。在职党员到居住地社区报到。", YES_NO),
-    Column("工作单位", "work_unit", False, 24, "选填，最多120个字。"),
-    Column("流动党员", "is_mobile_member", False, 10, "“是”或“否”，留空视为“否”。", YES_NO),
-    Column("党组织编号", "organization", False, 12, "选填，所在党组织的编号（见党组织详情页），须在您的管辖范围内；留空则导入到上传页面选择的党组织。", number_format="@"),
-)  # fmt: skip
-HEADER_OF = {c.key: c.header for c in COLUMNS}
-_first17 = "33020319850312123"
-EXAMPLE_ID = _first17 + id_check_digit(_first17)
-EXAMPLE_ROW = ("张小明", "男", dt.date(1985, 3, 12), dt.date(2008, 7, 1), "正式党员", "13800000000",
-               EXAMPLE_ID, "否", "是", "宁波市海曙区某单位", "否", "")  # fmt: skip
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (wrong columns, no rows, too many rows)."""
+# Rows checked between two queries for registered ID numbers, and between two progress writes.
+CHECK_BATCH_SIZE = 1_000
 
 
 def row_error(row: int | None, column: str | None, message: str) -> dict[str, Any]:
     return {"row": row, "column": column, "message": str(message)}
 
 
-# Template -----------------------------------------------------------------------------------------
-
-
-def template_workbook() -> bytes:
-    """The blank import template: headers, one example row, dropdowns and an instructions sheet."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "党员名单"
-    excel.write_row(ws, [c.header for c in COLUMNS])
-    excel.write_row(ws, EXAMPLE_ROW)
-    for index, column in enumerate(COLUMNS, start=1):
-        _style_template_column(ws, index, column)
-    ws.freeze_panes = "A2"
-    _write_instructions(wb.create_sheet("填写说明"))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _style_template_column(ws: Any, index: int, column: Column) -> None:
-    letter = get_column_letter(index)
-    header = ws.cell(row=1, column=index)
-    header.font = Font(bold=True, color="B71C1C" if column.required else "1F2328")
-    header.fill = PatternFill("solid", fgColor="FBEEEE" if column.required else "F2F2F2")
-    ws.cell(row=2, column=index).font = Font(italic=True, color="808080")
-    ws.column_dimensions[letter].width = column.width
-    if column.number_format:
-        # A column style applies to rows typed later; "@" keeps long numbers as text.
-        ws.column_dimensions[letter].number_format = column.number_format
-        ws.cell(row=2, column=index).number_format = column.number_format
-    if column.choices:
-        validation = DataValidation(
-            type="list",
-            formula1='"{}"'.format(",".join(column.choices)),
-            allow_blank=not column.required,
-            showErrorMessage=True,
-            errorTitle="输入有误",
-            error="请从下拉列表中选择：" + "、".join(column.choices),
-        )
-        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-        ws.add_data_validation(validation)
-
-
-def _write_instructions(ws: Any) -> None:
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 8
-    ws.column_dimensions["C"].width = 80
-    lines = [
-        ("党员信息导入说明",),
-        ("1. 在“党员名单”表中每行填写一名党员；第一行是表头，请勿修改或删除。",),
-        ("2. 第二行（灰色斜体）是示例，导入前请删除或改为真实数据。",),
-        (
-            "3. 整份文件全部正确才会导入：只要有一行有错误，所有行都不会保存，页面会列出每个错误所在的行和原因。",
-        ),
-        (
-            f"4. 每个文件最多 {MAX_IMPORT_ROWS} 行、不超过 10MB；只支持 .xlsx 格式（旧版 .xls 请先另存为 .xlsx）。",
-        ),
-        ("5. 同一身份证号只能登记一次：文件内重复或系统中已登记的都会报错。",),
-        (),
-        ("列名", "必填", "填写要求"),
-        *((c.header, "是" if c.required else "", c.rule) for c in COLUMNS),
-    ]
-    for line in lines:
-        excel.write_row(ws, line)
-    ws["A1"].font = Font(bold=True, size=14)
-    header_row = len(lines) - len(COLUMNS)
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=header_row + 1):
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
-
-
-# Reading the file ---------------------------------------------------------------------------------
-
-
-def check_upload(upload: UploadedFile, *, count_limit: int) -> int:
-    """Refuse anything that is not a readable member workbook; return its data rows, counted up to
-    ``count_limit + 1`` (enough to choose between importing now and in the background).
-
-    Raises ``ValidationError`` with a message for the upload form.
-    """
-    if not upload.size:
-        raise ValidationError(_("文件是空的，请选择填好的 Excel 文件。"), code="empty")
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("文件超过 10MB，请拆分成几个文件分别导入。"), code="too_large")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(_OLE_SIGNATURE):
-        raise ValidationError(
-            _("这是旧版 Excel（.xls）文件。请在 Excel 或 WPS 中“另存为” .xlsx 格式后再上传。"), code="xls"
-        )
-    if not head.startswith(_ZIP_SIGNATURE):
-        raise ValidationError(_("这不是 Excel（.xlsx）文件。请下载导入模板，填好后上传。"), code="not_xlsx")
-    try:
-        with _sheet_rows(upload) as rows:
-            read_header(next(rows, ()))
-            count = sum(1 for _row in _data_rows(rows, limit=count_limit + 1))
-    except ImportFileError as error:
-        raise ValidationError(str(error), code="bad_sheet") from None
-    except _Unreadable:
-        raise ValidationError(
-            _("文件已损坏，或不是有效的 Excel（.xlsx）文件。请用 Excel 或 WPS 打开确认后重新保存。"),
-            code="unreadable",
-        ) from None
-    finally:
-        upload.seek(0)
-    if not count:
-        raise ValidationError(_("文件中没有党员数据：请从第2行起每行填写一名党员。"), code="no_rows")
-    return count
-
-
-class _Unreadable(Exception):
-    pass
-
-
-@contextmanager
-def _sheet_rows(fileobj: IO[bytes]) -> Iterator[Iterator[tuple]]:
-    """The first sheet's rows as tuples of values; raises ``_Unreadable`` for anything but a workbook."""
-    workbook = _load_workbook(fileobj)
-    try:
-        yield _rows(workbook.worksheets[0])
-    finally:
-        workbook.close()
-
-
-def _load_workbook(fileobj: IO[bytes]) -> Any:
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-        fileobj.seek(0)
-        with warnings.catch_warnings():
-            # Files saved by WPS carry extensions openpyxl warns about and ignores.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as error:  # a damaged or foreign zip fails in many ways inside openpyxl
-        raise _Unreadable from error
-    if unzipped > MAX_UNZIPPED_BYTES or not workbook.worksheets:
-        workbook.close()
-        raise _Unreadable
-    return workbook
-
-
-def _rows(sheet: Any) -> Iterator[tuple]:
-    try:
-        yield from sheet.iter_rows(values_only=True)
-    except Exception as error:  # the sheet's XML is parsed lazily, row by row
-        raise _Unreadable from error
-
-
-def _header_name(value: Any) -> str:
-    # "性别(男/女)" and "*姓名" are the same column as "性别" and "姓名".
-    return re.sub(r"[（(].*$", "", str(value or "")).strip().strip("*＊").strip()
-
-
-def read_header(cells: Iterable[Any]) -> dict[str, int]:
-    """Map each known column's key to its index in the row, or raise ``ImportFileError``."""
-    known = {c.header: c.key for c in COLUMNS}
-    positions: dict[str, int] = {}
-    for index, value in enumerate(cells):
-        name = _header_name(value)
-        if name not in known:
-            continue
-        if known[name] in positions:
-            raise ImportFileError(_("表头中“%(name)s”列出现了两次。") % {"name": name})
-        positions[known[name]] = index
-    missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
-    if missing:
-        raise ImportFileError(
-            _("第1行表头缺少以下列：%(columns)s。请使用导入模板，不要修改表头。")
-            % {"columns": "、".join(missing)}
-        )
-    return positions
-
-
-def _data_rows(rows: Iterator[tuple], *, limit: int) -> Iterator[tuple[int, tuple]]:
-    """(Excel row number, values) for each non-blank row after the header, at most ``limit`` rows."""
-    count = 0
-    for number, values in enumerate(rows, start=2):
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        count += 1
-        if count > limit:
-            return
-        yield number, values
-
-
-def read_rows(fileobj: IO[bytes]) -> list[dict[str, Any]]:
-    """Every data row as {"_row": number, key: raw value}; raises ``ImportFileError``."""
-    try:
-        with _sheet_rows(fileobj) as rows:
-            positions = read_header(next(rows, ()))
-            records = [
-                {"_row": number, **{key: _cell(values, i) for key, i in positions.items()}}
-                for number, values in _data_rows(rows, limit=MAX_IMPORT_ROWS + 1)
-            ]
-    except _Unreadable:
-        raise ImportFileError(_("文件已损坏，无法读取。")) from None
-    if not records:
-        raise ImportFileError(_("文件中没有党员数据：请从第2行起每行填写一名党员。"))
-    if len(records) > MAX_IMPORT_ROWS:
-        raise ImportFileError(_("文件超过 %(max)d 行，请拆分成几个文件分别导入。") % {"max": MAX_IMPORT_ROWS})
-    return records
-
-
-def _cell(values: tuple, index: int) -> Any:
-    value = values[index] if index < len(values) else None
-    return value.strip() if isinstance(value, str) else value
-
-
-# Parsing cells ------------------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a number typed into a General cell comes back as 13800000000.0
-    return str(value).strip()
-
-
-def parse_date(value: Any) -> dt.date:
-    """An Excel date, a serial number, 20010701, or text like 2001-07-01, 2001/7/1, 2001年7月1日."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 10_000_000 <= value <= 99_999_999 and float(value).is_integer():
-            value = str(int(value))
-        elif _SERIAL_1910 <= value < _SERIAL_2100:  # a date cell formatted as a number: days since 1900
-            return from_excel(value).date()
-    text = _text(value)
-    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text) or _DATE_RE.match(text)
-    if not match:
-        raise ValueError(text)
-    return dt.date(*(int(part) for part in match.groups()))
-
-
-def parse_yes_no(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).upper()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(text)
-
-
 class RowChecker:
-    """Turns one row into an unsaved, validated member, or into its errors.
+    """Turns rows into unsaved, validated members, or into their errors, a batch at a time.
 
-    ``organizations`` are the organizations the file may name (already limited to the uploader's
-    change scope); ``seen_ids`` remembers the ID numbers of earlier rows to catch repeats in the file.
+    Each row gets every rule of the member form (``build_member``) but the two that query, which are
+    made in bulk instead: ``organizations`` are the organizations the file may name, read up front and
+    already limited to the uploader's change scope, and each batch's ID numbers are looked up among
+    registered members in one query. ``seen_ids`` remembers earlier rows' ID numbers to catch repeats
+    in the file.
     """
 
     def __init__(self, *, default: PartyOrganization, organizations: dict[int, PartyOrganization]) -> None:
@@ -375,31 +64,48 @@ class RowChecker:
         self.organizations = organizations
         self.seen_ids: dict[str, int] = {}
 
-    def check(self, record: dict[str, Any]) -> tuple[PartyMember | None, list[dict[str, Any]]]:
+    def check_batch(self, records: list[dict[str, Any]]) -> tuple[list[PartyMember], list[dict[str, Any]]]:
+        checked = [self._check(record) for record in records]
+        hashes = [m.id_number_hash for _row, m, _problems in checked if m is not None and m.id_number_hash]
+        registered = registered_id_hashes(hashes) if hashes else set()
+        members, errors = [], []
+        for row, member, problems in checked:
+            # As in build_member, a number already registered is reported once the model accepted the row.
+            if member is not None and member.id_number_hash in registered:
+                problems.setdefault("id_number", str(ID_NUMBER_TAKEN))
+            if problems:
+                errors.extend(
+                    row_error(row, HEADER_OF.get(key), message) for key, message in problems.items()
+                )
+            elif member is not None:
+                members.append(member)
+        return members, errors
+
+    def _check(self, record: dict[str, Any]) -> tuple[int, PartyMember | None, dict[str, str]]:
+        """The row's number, its member if the model accepted it, and its problems so far."""
         row = record["_row"]
         fields, problems = self._parse(record)
         id_number = fields.pop("id_number", "")
         if id_number == EXAMPLE_ID:
-            return None, [row_error(row, None, _("这是模板中的示例行，请删除后再导入。"))]
+            return row, None, {NON_FIELD_ERRORS: _("这是模板中的示例行，请删除后再导入。")}
         self._check_repeat(row, id_number, problems)
         # A bad organization number is already reported; building against the default still finds
         # the row's other errors.
         fields.setdefault("organization", self.default)
-        member = None
         try:
-            member = build_member(id_number=id_number, **fields)
+            member = build_member(id_number=id_number, check_database=False, **fields)
         except ValidationError as error:
             for key, messages in _error_items(error):
                 problems.setdefault(key, messages[0])
-        errors = [row_error(row, HEADER_OF.get(key), message) for key, message in problems.items()]
-        return (None if errors else member), errors
+            return row, None, problems
+        return row, member, problems
 
     def _parse(self, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         fields: dict[str, Any] = {}
         problems: dict[str, str] = {}
         for column in COLUMNS:
             raw = record.get(column.key)
-            if column.required and _text(raw) == "":
+            if column.required and cell_text(raw) == "":
                 problems[column.key] = _("请填写%(column)s。") % {"column": column.header}
                 continue
             try:
@@ -409,17 +115,15 @@ class RowChecker:
         return fields, problems
 
     def _convert(self, key: str, raw: Any) -> Any:
-        converter = _CONVERTERS.get(key)
+        converter = CONVERTERS.get(key)
         if converter is not None:
             return converter(raw)
         if key == "organization":
             return self._organization(raw)
-        if key == "id_number":
-            return _id_number(raw)
-        return _text(raw)
+        return cell_text(raw)
 
     def _organization(self, raw: Any) -> PartyOrganization:
-        text = _text(raw)
+        text = cell_text(raw)
         if not text:
             return self.default
         organization = self.organizations.get(int(text)) if text.isdigit() else None
@@ -433,58 +137,6 @@ class RowChecker:
         first = self.seen_ids.setdefault(id_number, row)
         if first != row:
             problems["id_number"] = _("身份证号与第%(row)d行重复。") % {"row": first}
-
-
-def _choice(mapping: dict[str, str], message: Any) -> Callable[[Any], str]:
-    def convert(raw: Any) -> str:
-        text = _text(raw)
-        if text not in mapping:
-            raise ValueError(str(message))
-        return mapping[text]
-
-    return convert
-
-
-def _date(header: str) -> Callable[[Any], dt.date]:
-    def convert(raw: Any) -> dt.date:
-        try:
-            return parse_date(raw)
-        except (ValueError, OverflowError):
-            raise ValueError(
-                _("%(column)s不是有效日期，请填写如 1985-03-12 的日期。") % {"column": header}
-            ) from None
-
-    return convert
-
-
-def _yes_no(raw: Any) -> bool:
-    try:
-        return parse_yes_no(raw)
-    except ValueError:
-        raise ValueError(_("请填写“是”或“否”，或留空。")) from None
-
-
-def _id_number(raw: Any) -> str:
-    if isinstance(raw, float):
-        raise ValueError(_("身份证号被存成了数字，末几位已丢失。请把该列设为“文本”格式后重新填写。"))
-    value = normalize_id_number(_text(raw)).replace(" ", "")
-    try:
-        validate_id_number(value)
-    except ValidationError as error:
-        raise ValueError(error.messages[0]) from None
-    return value
-
-
-_CONVERTERS = {
-    "gender": _choice(GENDERS, gettext_lazy("请填写“男”或“女”。")),
-    "status": _choice({**STATUSES, "正式": MemberStatus.FULL, "预备": MemberStatus.PROBATIONARY},
-                      gettext_lazy("请填写“正式党员”或“预备党员”。")),
-    "birth_date": _date("出生日期"),
-    "join_date": _date("入党日期"),
-    "is_central_household": _yes_no,
-    "is_in_service": _yes_no,
-    "is_mobile_member": _yes_no,
-}  # fmt: skip
 
 
 def _error_items(error: ValidationError) -> list[tuple[str, list[str]]]:
@@ -548,20 +200,18 @@ def _process(job: MemberImportJob) -> None:
 def _check_rows(job: MemberImportJob, records: list[dict[str, Any]]) -> tuple[list[PartyMember], list[dict]]:
     checker = RowChecker(default=job.organization, organizations=_named_organizations(job, records))
     members, errors = [], []
-    step = max(50, len(records) // 100)  # about a hundred progress writes, whatever the file's size
-    for done, record in enumerate(records, start=1):
-        member, row_errors = checker.check(record)
-        if member is not None:
-            members.append(member)
-        errors.extend(row_errors)
-        if done % step == 0 or done == len(records):
-            MemberImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+    for start in range(0, len(records), CHECK_BATCH_SIZE):
+        batch_members, batch_errors = checker.check_batch(records[start : start + CHECK_BATCH_SIZE])
+        members.extend(batch_members)
+        errors.extend(batch_errors)
+        done = min(start + CHECK_BATCH_SIZE, len(records))
+        MemberImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
     return members, errors
 
 
 def _named_organizations(job: MemberImportJob, records: list[dict[str, Any]]) -> dict[int, PartyOrganization]:
     """The organizations the file names by number that the uploader may change, in one query."""
-    ids = {int(t) for t in (_text(r.get("organization")) for r in records) if t.isdigit() and len(t) < 19}
+    ids = {int(t) for t in (cell_text(r.get("organization")) for r in records) if t.isdigit() and len(t) < 19}
     if not ids:
         return {}
     allowed = organizations_changeable(job.created_by).filter(pk__in=ids)
@@ -656,72 +306,3 @@ def fail_abandoned_imports(now: dt.datetime | None = None) -> int:
             given_up += 1
             _discard_file(job_id, name)
     return given_up
-
-
-def jobs_visible(actor: Actor) -> QuerySet:
-    """Import jobs of organizations the actor may import into."""
-    return MemberImportJob.objects.visible_to(actor, Action.CHANGE)
-
-
-# Export -------------------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = (
-    ("姓名", "name", 10),
-    ("性别", "gender", 6),
-    ("出生日期", "birth_date", 12),
-    ("入党日期", "join_date", 12),
-    ("党员类别", "status", 10),
-    ("手机号", "mobile", 14),
-    ("身份证号", "id_number_masked", 21),
-    ("党员中心户", "is_central_household", 10),
-    ("在职党员", "is_in_service", 10),
-    ("工作单位", "work_unit", 24),
-    ("流动党员", "is_mobile_member", 10),
-    ("所在党组织", "organization__name", 24),
-    ("党组织编号", "organization_id", 12),
-)
-_GENDER_LABEL = {v: k for k, v in GENDERS.items()}
-_STATUS_LABEL = {v: k for k, v in STATUSES.items()}
-
-
-def export_filename(today: dt.date | None = None) -> str:
-    return f"党员名单-{(today or timezone.localdate()):%Y%m%d}.xlsx"
-
-
-def export_members(queryset: QuerySet, out: IO[bytes]) -> int:
-    """Write ``queryset`` as an .xlsx to ``out``; return the number of members written.
-
-    Rows stream from the database in chunks into a write-only workbook, so memory stays flat
-    whatever the count (a city has ~300,000 members). Mobile and ID number leave only masked.
-    """
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("党员名单")
-    for index, (_header, _field, width) in enumerate(EXPORT_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    excel.write_row(ws, [header for header, _field, _width in EXPORT_COLUMNS])
-    rows = (
-        queryset.order_by("organization_id", "pk")
-        .values_list(*(field for _header, field, _width in EXPORT_COLUMNS))
-        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    )
-    count = 0
-    for row in rows:
-        excel.write_row(ws, _export_row(row))
-        count += 1
-    wb.save(out)
-    return count
-
-
-def _export_row(row: tuple) -> list[Any]:
-    (name, gender, birth, joined, status, mobile, id_masked,
-     central, in_service, work_unit, mobile_member, org_name, org_id) = row  # fmt: skip
-    return [
-        name, _GENDER_LABEL.get(gender, gender), birth, joined, _STATUS_LABEL.get(status, status),
-        mask_mobile(mobile) if mobile else "", id_masked, _yes(central), _yes(in_service),
-        work_unit, _yes(mobile_member), org_name, org_id,
-    ]  # fmt: skip
-
-
-def _yes(value: bool) -> str:
-    return "是" if value else "否"

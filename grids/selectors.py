@@ -15,6 +15,7 @@ from django.utils import timezone
 from grids.models import (
     CODE_LENGTH,
     LEVEL_ORDER,
+    MemberImportJob,
     MemberStatus,
     PartyMember,
     PartyOrganization,
@@ -299,3 +300,11 @@ def member_history(member: PartyMember, limit: int = HISTORY_LENGTH) -> list[his
         "mobile": mask_mobile,
     }
     return history.entries(records, HISTORY_FIELDS, limit=limit, formats=formats)
+
+
+# Member imports ---------------------------------------------------------------------------------
+
+
+def import_jobs_visible(actor: Actor) -> QuerySet:
+    """Import jobs of organizations the actor may import into."""
+    return MemberImportJob.objects.visible_to(actor, Action.CHANGE)

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from grids import imports
+from grids import exports, member_sheet
 from grids.models import MemberStatus, PartyMember
 from portal.privacy import mask_id_number
 from tests.factories import MemberFactory, make_id_number
 
 EXPORT_URL = reverse("grids:member_export")
-HEADERS = [header for header, _field, _width in imports.EXPORT_COLUMNS]
+HEADERS = [header for header, _field, _width in exports.EXPORT_COLUMNS]
 
 
 def exported(response) -> list[dict]:
@@ -115,7 +115,7 @@ def test_the_file_is_named_with_the_date(client, world):
 
     expected = quote(f"党员名单-{timezone.localdate():%Y%m%d}.xlsx")
     assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{expected}"
-    assert response["Content-Type"] == imports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == member_sheet.XLSX_CONTENT_TYPE
 
 
 def test_a_user_without_export_rights_is_refused(client, world):
@@ -140,7 +140,7 @@ def test_export_members_streams_rows_without_model_objects(world, monkeypatch):
     monkeypatch.setattr(PartyMember, "__init__", _refuse)
     out = io.BytesIO()
 
-    count = imports.export_members(PartyMember.objects.all(), out)
+    count = exports.export_members(PartyMember.objects.all(), out)
 
     assert count == 6
     assert len(list(load_workbook(io.BytesIO(out.getvalue())).worksheets[0].iter_rows())) == 7
@@ -152,7 +152,7 @@ def _refuse(*args, **kwargs):
 
 def test_export_dates_are_real_dates(world):
     out = io.BytesIO()
-    imports.export_members(PartyMember.objects.filter(pk=world.haishu_members[0].pk), out)
+    exports.export_members(PartyMember.objects.filter(pk=world.haishu_members[0].pk), out)
 
     sheet = load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
 

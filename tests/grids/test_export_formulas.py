@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from grids import imports
+from grids import exports, member_sheet
 from tests.factories import MemberFactory, OrganizationFactory
 
 EXPORT_URL = reverse("grids:member_export")
@@ -48,7 +48,7 @@ def test_a_member_whose_data_begins_like_a_formula_is_exported_as_inert_text(cli
     content = export_bytes(client)
 
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
-    columns = {header: index for index, (header, _f, _w) in enumerate(imports.EXPORT_COLUMNS)}
+    columns = {header: index for index, (header, _f, _w) in enumerate(exports.EXPORT_COLUMNS)}
     read_back = value.replace("\r", "\n")  # XML reads a bare carriage return back as a line feed
     [row] = [r for r in sheet.iter_rows(min_row=2) if r[columns["姓名"]].value == read_back]
     for header in ("姓名", "工作单位", "所在党组织"):
@@ -66,7 +66,7 @@ def test_ordinary_text_is_written_as_it_is(client, world):
 
 
 def test_the_import_template_holds_no_formula():
-    wb = load_workbook(io.BytesIO(imports.template_workbook()))
+    wb = load_workbook(io.BytesIO(member_sheet.template_workbook()))
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():
             assert all(cell.data_type != "f" for cell in row)

@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from grids import imports, tasks
+from grids import imports, member_sheet, tasks
 from grids.models import ImportStatus, MemberImportJob, MemberStatus, PartyMember
 from grids.services import member_create
 from portal.privacy import hash_id_number
 from portal.validators import id_gender
 from tests.factories import han_number, make_id_number
 
-HEADERS = [c.header for c in imports.COLUMNS]
+HEADERS = [c.header for c in member_sheet.COLUMNS]
 IMPORT_URL = reverse("grids:member_import")
 
 
@@ -68,7 +68,7 @@ def xlsx(rows: list[list], headers: list[str] = HEADERS) -> bytes:
 
 
 def upload(content: bytes, name: str = "党员名单.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type=imports.XLSX_CONTENT_TYPE)
+    return SimpleUploadedFile(name, content, content_type=member_sheet.XLSX_CONTENT_TYPE)
 
 
 def post_file(client, organization, content: bytes, **kwargs):
@@ -214,7 +214,7 @@ def test_an_id_number_already_registered_is_reported(secretary_client, world):
 
 
 def test_the_template_example_row_left_in_is_reported(secretary_client, world):
-    post_file(secretary_client, world.haishu_branch, xlsx([list(imports.EXAMPLE_ROW), row()]))
+    post_file(secretary_client, world.haishu_branch, xlsx([list(member_sheet.EXAMPLE_ROW), row()]))
 
     job = MemberImportJob.objects.get()
     assert job.errors == [{"row": 2, "column": None, "message": "这是模板中的示例行，请删除后再导入。"}]
@@ -306,7 +306,7 @@ def test_headers_with_hints_and_blank_rows_between_are_accepted(secretary_client
 
 
 def test_a_file_over_the_row_limit_imports_nothing(secretary_client, world, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 2)
+    monkeypatch.setattr(member_sheet, "MAX_IMPORT_ROWS", 2)
     rows = [row(姓名=f"党员{i}", 身份证号=id_number("F")) for i in range(3)]
     before = PartyMember.objects.count()
 
@@ -335,13 +335,13 @@ def test_a_file_over_the_row_limit_imports_nothing(secretary_client, world, monk
     ],
 )
 def test_dates_are_read_in_the_forms_people_type_them(value, expected):
-    assert imports.parse_date(value) == expected
+    assert member_sheet.parse_date(value) == expected
 
 
 @pytest.mark.parametrize("value", ["2001-13-01", "2001/2/30", "七月一日", "01-07-2001", 1985, 2001.0])
 def test_a_date_that_is_not_a_date_is_refused(value):
     with pytest.raises(ValueError):
-        imports.parse_date(value)
+        member_sheet.parse_date(value)
 
 
 # Organization numbers and scope -------------------------------------------------------------------
@@ -573,12 +573,12 @@ def test_the_template_downloads_with_headers_dropdowns_and_instructions(secretar
     response = secretary_client.get(reverse("grids:import_template"))
 
     assert response.status_code == 200
-    assert response["Content-Type"] == imports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == member_sheet.XLSX_CONTENT_TYPE
     assert "filename*=utf-8''%E5%85%9A%E5%91%98" in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet, instructions = wb.worksheets
     assert [c.value for c in sheet[1]] == HEADERS
-    assert sheet.cell(row=2, column=7).value == imports.EXAMPLE_ID
+    assert sheet.cell(row=2, column=7).value == member_sheet.EXAMPLE_ID
     dropdowns = {(str(dv.sqref), dv.formula1) for dv in sheet.data_validations.dataValidation}
     assert dropdowns == {
         ("B2:B5001", '"男,女"'),

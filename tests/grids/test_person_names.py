@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from grids import imports
+from grids import member_sheet
 from grids.forms import MemberForm
 from grids.models import ImportStatus, MemberImportJob, PartyMember
 from grids.services import build_member
@@ -134,14 +134,14 @@ def _media(settings, tmp_path):
 def test_the_import_lists_each_row_whose_name_is_no_name(client, world, _media):
     wb = Workbook()
     sheet = wb.active
-    sheet.append([c.header for c in imports.COLUMNS])
+    sheet.append([c.header for c in member_sheet.COLUMNS])
     for number, name in enumerate([*FORMULAS, "阿卜杜·热合曼"]):
         birth = dt.date(1980, 5, 17)
         id_number = make_id_number(birth)
         values = {"name": name, "gender": "男" if id_gender(id_number) == "M" else "女",
                   "birth_date": birth, "join_date": "2005-07-01", "status": "正式党员",
                   "id_number": id_number}  # fmt: skip
-        sheet.append([values.get(c.key) for c in imports.COLUMNS])
+        sheet.append([values.get(c.key) for c in member_sheet.COLUMNS])
         # Stored as text, as a hostile file would: a formula cell would be read back empty.
         sheet.cell(row=number + 2, column=1).data_type = "s"
     buffer = io.BytesIO()
@@ -149,7 +149,7 @@ def test_the_import_lists_each_row_whose_name_is_no_name(client, world, _media):
     client.force_login(world.haishu_secretary)
     before = PartyMember.objects.count()
 
-    upload = SimpleUploadedFile("名单.xlsx", buffer.getvalue(), content_type=imports.XLSX_CONTENT_TYPE)
+    upload = SimpleUploadedFile("名单.xlsx", buffer.getvalue(), content_type=member_sheet.XLSX_CONTENT_TYPE)
     client.post(reverse("grids:member_import"), {"organization": world.haishu_branch.pk, "file": upload})
 
     job = MemberImportJob.objects.get()
