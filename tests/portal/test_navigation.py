@@ -6,19 +6,7 @@ from django.test import RequestFactory
 from portal.context_processors import navigation
 from tests.factories import UserFactory
 
-ALL = [
-    "home",
-    "wall",
-    "activities",
-    "tree",
-    "members",
-    "brands",
-    "review",
-    "bases",
-    "roles",
-    "api",
-    "messages",
-]
+ALL = ["home", "wall", "activities", "tree", "members", "brands", "review", "bases", "roles", "api"]
 
 
 def nav_for(user, path: str = "/") -> list:
@@ -30,11 +18,8 @@ def nav_for(user, path: str = "/") -> list:
 @pytest.mark.parametrize(
     ("who", "keys"),
     [
-        ("volunteer", ["home", "wall", "messages"]),
-        (
-            "haishu_secretary",
-            ["home", "wall", "activities", "tree", "members", "brands", "bases", "api", "messages"],
-        ),
+        ("volunteer", ["home", "wall"]),
+        ("haishu_secretary", ["home", "wall", "activities", "tree", "members", "brands", "bases", "api"]),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
         ("city_staff", ALL),
@@ -55,7 +40,7 @@ def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
 
 def test_staff_without_a_role_only_get_the_api_docs(db):
     user = UserFactory(is_staff=True)
-    assert [item.key for item in nav_for(user)] == ["home", "wall", "api", "messages"]
+    assert [item.key for item in nav_for(user)] == ["home", "wall", "api"]
 
 
 def test_a_superuser_sees_everything(db):

@@ -130,10 +130,12 @@ def test_reading_is_marked_by_post_only(client, alice, url):
     assert not message.is_read
 
 
-def nav(user) -> dict:
+def account_items(user) -> dict:
     request = RequestFactory().get("/")
     request.user = user
-    return {item.key: item for item in navigation(request)["nav_items"]}
+    menu = navigation(request)
+    assert "messages" not in [item.key for item in menu["nav_items"]]  # beside the name, not in the bar
+    return {item.key: item for item in menu["account_items"]}
 
 
 def test_the_menu_shows_the_unread_count_at_no_query(alice, django_assert_num_queries):
@@ -142,29 +144,37 @@ def test_the_menu_shows_the_unread_count_at_no_query(alice, django_assert_num_qu
     alice.refresh_from_db()
     with django_assert_num_queries(1):
         # 1. the user's role assignments, for the other entries' gates; the count is on the user row
-        items = nav(alice)
+        items = account_items(alice)
     assert items["messages"].count == 2
 
 
 def test_visitors_have_no_messages_entry_and_cost_no_query(db, django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert "messages" not in nav(AnonymousUser())
+        assert account_items(AnonymousUser()) == {}
 
 
-def test_every_page_shows_the_count_and_the_folded_menu_too(client, world):
-    user = world.haishu_staff  # a staff menu folds into 菜单 on a phone: the toggle shows the count
+def test_every_page_shows_the_count_beside_the_name(client, world):
+    user = world.haishu_staff  # a staff menu folds into 菜单 on a phone: the count stays in sight
     for i in range(3):
         deliver(user, f"消息{i}")
     client.force_login(user)
-    html = client.get(reverse("home")).content.decode()
-    assert html.count('<span class="nav-count">3<span class="visually-hidden"> 条未读</span></span>') == 2
-    assert '<a href="/messages/">消息<span class="nav-count">3' in html
+    html = client.get(reverse("grids:member_list")).content.decode()
+    assert (
+        '<a class="account-link" href="/messages/">消息<span class="nav-count">3'
+        '<span class="visually-hidden"> 条未读</span></span></a>'
+    ) in html
+
+
+def test_the_messages_page_is_marked_as_current(client, alice):
+    client.force_login(alice)
+    html = client.get(LIST).content.decode()
+    assert '<a class="account-link" href="/messages/" aria-current="page">消息</a>' in html
 
 
 def test_no_count_is_shown_when_all_is_read(client, alice):
     client.force_login(alice)
     html = client.get(reverse("home")).content.decode()
-    assert '<a href="/messages/">消息</a>' in html
+    assert '<a class="account-link" href="/messages/">消息</a>' in html
     assert "nav-count" not in html
 
 
