@@ -33,6 +33,27 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.getenv(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def envrequired(name: str, why: str) -> str:
+    value = os.getenv(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set {why}")
+    return value
+
+
+def envurl(name: str, why: str) -> str:
+    value = envrequired(name, why)
+    if not value.startswith(("http://", "https://")) or len(value) < len("http://x"):
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL, not {value!r}")
+    return value.rstrip("/")
+
+
 def envdate(name: str, default: str) -> date:
     value = os.getenv(name, default)
     try:
@@ -170,11 +191,46 @@ EARLIEST_RECORD_DATE = envdate("EARLIEST_RECORD_DATE", "2000-01-01")
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded media: the file system by default (one machine, or a volume every replica mounts), or an
+# S3-compatible object store (MinIO on an intranet) so that web and worker replicas on several machines
+# share it. Code touches files only through the storage API (FieldFile.open/save, storage.delete).
+MEDIA_STORAGE = envchoice("MEDIA_STORAGE", "filesystem", ("filesystem", "s3"))
+
+
+def s3_media_storage() -> dict:
+    why = "when MEDIA_STORAGE=s3"
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": envurl("AWS_S3_ENDPOINT_URL", why),
+            "bucket_name": envrequired("AWS_STORAGE_BUCKET_NAME", why),
+            "access_key": envrequired("AWS_ACCESS_KEY_ID", why),
+            "secret_key": envrequired("AWS_SECRET_ACCESS_KEY", why),
+            "region_name": os.getenv("AWS_S3_REGION_NAME", "us-east-1"),
+            # MinIO serves buckets under the endpoint's path, not as subdomains.
+            "addressing_style": envchoice("AWS_S3_ADDRESSING_STYLE", "path", ("path", "virtual", "auto")),
+            "signature_version": "s3v4",
+            # Objects stay private: pages link to them with signed URLs that expire (import files hold
+            # full ID numbers and must never be public).
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": envint("AWS_QUERYSTRING_EXPIRE", "3600"),
+            # Names are generated (uuid), but never let an upload silently replace another object.
+            "file_overwrite": False,
+            "location": os.getenv("AWS_LOCATION", "").strip("/"),
+        },
+    }
+
+
 # Files no row names are swept weekly once older than this (portal/media.py); younger ones may be
 # uploads whose transaction has not committed yet.
 MEDIA_ORPHAN_GRACE_HOURS = envint("MEDIA_ORPHAN_GRACE_HOURS", "24")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_media_storage()
+        if MEDIA_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

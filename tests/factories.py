@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 
 import factory
 from factory.django import DjangoModelFactory
@@ -74,7 +75,9 @@ class MemberFactory(DjangoModelFactory):
     region = factory.SelfAttribute("organization.region")
 
 
-def assign(user: User, role: str, *, region: Region | None = None, organization=None) -> User:
+def assign(
+    user: User, role: str, *, region: Region | None = None, organization: PartyOrganization | None = None
+) -> User:
     RoleAssignment.objects.create(
         user=user,
         role=role,
@@ -84,45 +87,114 @@ def assign(user: User, role: str, *, region: Region | None = None, organization=
     return user
 
 
-class World:
-    """Two districts of Ningbo, each with a street, a community, a grid, a branch and members.
+@dataclass
+class District:
+    """One district's chain of places down to a grid, its party branch and the branch's members."""
 
-    The haishu_* objects and users are one district; the jiangbei_* objects are the outsider's.
+    district: Region
+    street: Region
+    community: Region
+    grid: Region
+    committee: PartyOrganization  # the community's party committee
+    branch: PartyOrganization  # the grid's branch, under the committee
+    members: list[PartyMember]  # three members of the branch
+
+
+def build_district(city: Region, code: str, name: str) -> District:
+    district = Region.objects.create(code=code, name=name, level=RegionLevel.DISTRICT, parent=city)
+    street = Region.objects.create(
+        code=code + "001", name=f"{name}一街道", level=RegionLevel.STREET, parent=district
+    )
+    community = Region.objects.create(
+        code=code + "001001", name=f"{name}一社区", level=RegionLevel.COMMUNITY, parent=street
+    )
+    grid = Region.objects.create(
+        code=code + "001001001", name=f"{name}一网格", level=RegionLevel.GRID, parent=community
+    )
+    committee = OrganizationFactory(name=f"{name}一社区党委", kind=OrgKind.COMMITTEE, region=community)
+    branch = OrganizationFactory(
+        name=f"{name}一网格党支部", kind=OrgKind.GRID_BRANCH, region=grid, parent=committee
+    )
+    members = MemberFactory.create_batch(3, organization=branch)
+    return District(district, street, community, grid, committee, branch, members)
+
+
+class World:
+    """Ningbo with two districts, each down to one grid branch with three members: the story of every
+    scoping test.
+
+    Haishu is "ours" and Jiangbei is the outsider's district. Who may see what (and so what each
+    permission table expects):
+
+    - ``city_staff`` sees and changes everything in both districts.
+    - Haishu's staff at each level (``haishu_staff``, ``haishu_street_staff``, ``haishu_community_staff``)
+      see and change everything below their place, review what is strictly below it, and see nothing of
+      Jiangbei (404, not 403: another district's objects are not confirmed to exist).
+    - ``haishu_secretary`` owns ``haishu_branch``: sees and changes the branch, its members, brands and
+      activity records; sees nothing above it (not the committee, not the region tree) and reviews nothing.
+    - ``jiangbei_staff`` and ``jiangbei_secretary`` are the same roles in the other district: the outsiders.
+    - ``volunteer`` (in Haishu's community) holds no staff scope: staff pages are 403, objects are 404.
+    - ``partner`` is a partner system's account placed in Haishu: partners work through API keys (see
+      ``tests.harness.key_client``); the role grants a user session no scope, so like the volunteer it
+      gets 403 on staff pages and 404 on objects, and changes nothing.
     """
+
+    city: Region
+    # Haishu: ours.
+    haishu: Region
+    haishu_street: Region
+    haishu_community: Region
+    haishu_grid: Region
+    haishu_committee: PartyOrganization
+    haishu_branch: PartyOrganization
+    haishu_members: list[PartyMember]
+    # Jiangbei: the outsider's district, built the same way.
+    jiangbei: Region
+    jiangbei_street: Region
+    jiangbei_community: Region
+    jiangbei_grid: Region
+    jiangbei_committee: PartyOrganization
+    jiangbei_branch: PartyOrganization
+    jiangbei_members: list[PartyMember]
+    # Users, by the place their one role is granted at.
+    city_staff: User  # username "city": the whole city
+    haishu_staff: User  # "haishu": Haishu district
+    haishu_street_staff: User  # "haishu-street": Haishu's street
+    haishu_community_staff: User  # "haishu-community": Haishu's community (reviews the branch's brands)
+    haishu_secretary: User  # "haishu-sec": secretary of haishu_branch, the owner of its records
+    jiangbei_staff: User  # "jiangbei": Jiangbei district, an outsider to everything of Haishu
+    jiangbei_secretary: User  # "jiangbei-sec": secretary of jiangbei_branch
+    volunteer: User  # "volunteer": a volunteer in Haishu's community, no staff scope
+    partner: User  # "partner": a partner system's account in Haishu, changes nothing
 
     def __init__(self) -> None:
         self.city = Region.objects.create(code="330200", name="宁波市", level=RegionLevel.CITY)
-        for key, code, name in (("haishu", "330203", "海曙区"), ("jiangbei", "330205", "江北区")):
-            district = Region.objects.create(
-                code=code, name=name, level=RegionLevel.DISTRICT, parent=self.city
-            )
-            street = Region.objects.create(
-                code=code + "001", name=f"{name}一街道", level=RegionLevel.STREET, parent=district
-            )
-            community = Region.objects.create(
-                code=code + "001001", name=f"{name}一社区", level=RegionLevel.COMMUNITY, parent=street
-            )
-            grid = Region.objects.create(
-                code=code + "001001001", name=f"{name}一网格", level=RegionLevel.GRID, parent=community
-            )
-            committee = OrganizationFactory(
-                name=f"{name}一社区党委", kind=OrgKind.COMMITTEE, region=community
-            )
-            branch = OrganizationFactory(
-                name=f"{name}一网格党支部", kind=OrgKind.GRID_BRANCH, region=grid, parent=committee
-            )
-            members = MemberFactory.create_batch(3, organization=branch)
-            setattr(self, f"{key}", district)
-            setattr(self, f"{key}_street", street)
-            setattr(self, f"{key}_community", community)
-            setattr(self, f"{key}_grid", grid)
-            setattr(self, f"{key}_committee", committee)
-            setattr(self, f"{key}_branch", branch)
-            setattr(self, f"{key}_members", members)
+        haishu = build_district(self.city, "330203", "海曙区")
+        self.haishu = haishu.district
+        self.haishu_street = haishu.street
+        self.haishu_community = haishu.community
+        self.haishu_grid = haishu.grid
+        self.haishu_committee = haishu.committee
+        self.haishu_branch = haishu.branch
+        self.haishu_members = haishu.members
+        jiangbei = build_district(self.city, "330205", "江北区")
+        self.jiangbei = jiangbei.district
+        self.jiangbei_street = jiangbei.street
+        self.jiangbei_community = jiangbei.community
+        self.jiangbei_grid = jiangbei.grid
+        self.jiangbei_committee = jiangbei.committee
+        self.jiangbei_branch = jiangbei.branch
+        self.jiangbei_members = jiangbei.members
+
         self.city_staff = assign(UserFactory(username="city"), Role.CITY_STAFF, region=self.city)
         self.haishu_staff = assign(UserFactory(username="haishu"), Role.DISTRICT_STAFF, region=self.haishu)
         self.haishu_street_staff = assign(
             UserFactory(username="haishu-street"), Role.STREET_STAFF, region=self.haishu_street
+        )
+        self.haishu_community_staff = assign(
+            UserFactory(username="haishu-community", real_name="林秀英"),
+            Role.COMMUNITY_STAFF,
+            region=self.haishu_community,
         )
         self.haishu_secretary = assign(
             UserFactory(username="haishu-sec"), Role.BRANCH_SECRETARY, organization=self.haishu_branch
@@ -136,3 +208,4 @@ class World:
         self.volunteer = assign(
             UserFactory(username="volunteer"), Role.VOLUNTEER, region=self.haishu_community
         )
+        self.partner = assign(UserFactory(username="partner"), Role.PARTNER, region=self.haishu)

@@ -1,4 +1,5 @@
-"""Factories for activity records, organizational-life bases and their slots, and a JPEG in memory."""
+"""Factories for activity records, organizational-life bases and their slots, a JPEG in memory, and the
+activity form as a browser posts it."""
 
 import datetime as dt
 import io
@@ -10,6 +11,7 @@ from factory.django import DjangoModelFactory
 from PIL import Image
 
 from brands.models import ActivityKind, ActivityRecord, BaseSlot, OrgLifeBase
+from brands.services.activities import activity_create
 
 
 def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
@@ -56,3 +58,37 @@ def jpeg(name: str = "photo.jpg", size: tuple[int, int] = (800, 600)) -> SimpleU
     buffer = io.BytesIO()
     Image.new("RGB", size, (183, 28, 28)).save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+# The activity form as the browser posts it (datetime-local fields).
+FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def form_data(**overrides) -> dict:
+    end = timezone.localtime() - dt.timedelta(minutes=10)
+    data = {
+        "kind": ActivityKind.THEME_DAY,
+        "topic": "学习贯彻全会精神",
+        "started_at": (end - dt.timedelta(minutes=90)).strftime(FORMAT),
+        "ended_at": end.strftime(FORMAT),
+        "place": "社区党群服务中心",
+        "other_participants": "4",
+        "people_served": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def recorded(world, **fields) -> ActivityRecord:
+    now = timezone.now()
+    values = {
+        "organization": world.haishu_branch,
+        "kind": ActivityKind.THEME_DAY,
+        "topic": "重温入党誓词",
+        "place": "社区党群服务中心",
+        "started_at": now - dt.timedelta(hours=3),
+        "ended_at": now - dt.timedelta(hours=2),
+        "attendees": world.haishu_members[:1],
+        **fields,
+    }
+    return activity_create(actor=world.haishu_secretary, **values)

@@ -4,32 +4,15 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from brands.images import process_upload
 from brands.models import ActivityKind, ActivityRecord
 from brands.services.activities import activity_create
-from grids.models import Region
-from portal.models import PartnerAPIKey
 from tests.brands.activity_factories import RecordFactory, jpeg, local
 from tests.brands.factories import BrandFactory
+from tests.harness import domain_rows, key_client, session_client
 
 URL = "/api/v1/activities/"
-
-
-def key_client(region: Region, scopes: list[str]) -> APIClient:
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="sync", partner="海曙区智慧党建平台", region=region, scopes=scopes
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def payload(world, **overrides) -> dict:
@@ -151,7 +134,7 @@ def test_a_session_user_reads_their_scope(world):
 
 
 def test_a_key_with_activities_write_records_for_a_branch_of_its_region(world):
-    client = key_client(world.haishu, ["read", "activities:write"])
+    client = key_client(world.haishu, ["read", "activities:write"], partner="海曙区智慧党建平台")
     response = client.post(URL, payload(world), format="json")
     assert response.status_code == 201, response.json()
     record = ActivityRecord.objects.get()
@@ -254,3 +237,62 @@ def test_the_branch_secretary_may_create_through_the_api_and_an_outsider_may_not
     assert "organization" in refused.json()["error"]["fields"]
     assert ActivityRecord.objects.count() == 1
     assert ActivityRecord.objects.get().created_by == world.haishu_secretary
+
+
+# Who may do what: one table ------------------------------------------------------------------
+
+# Partner keys by name: (region, scopes).
+KEYS = {
+    "haishu_key": ("haishu", ["read", "activities:write"]),
+    "haishu_read_key": ("haishu", ["read"]),
+    "city_key": ("city", ["read", "activities:write"]),
+    "jiangbei_key": ("jiangbei", ["read", "activities:write"]),
+}
+
+PERMISSIONS = [
+    # (actor, method, target, expected status): "list" is the collection, "record" a Haishu record.
+    # A POST sends a valid activity of the Haishu branch. An outsider is refused as if the branch did
+    # not exist (400 on the field, the same answer as for a made-up id) and no row changes.
+    ("haishu_key", "GET", "record", 200),
+    ("city_key", "GET", "record", 200),
+    ("jiangbei_key", "GET", "record", 404),
+    ("haishu_secretary", "GET", "record", 200),
+    ("haishu_staff", "GET", "record", 200),
+    ("jiangbei_staff", "GET", "record", 404),
+    ("jiangbei_secretary", "GET", "record", 404),
+    ("haishu_key", "POST", "list", 201),
+    ("city_key", "POST", "list", 201),
+    ("haishu_read_key", "POST", "list", 403),
+    ("jiangbei_key", "POST", "list", 400),
+    ("haishu_secretary", "POST", "list", 201),
+    ("haishu_street_staff", "POST", "list", 201),
+    ("jiangbei_staff", "POST", "list", 400),
+    ("jiangbei_secretary", "POST", "list", 400),
+    ("volunteer", "POST", "list", 400),  # a session without scope sees no branch at all
+    ("partner", "POST", "list", 400),  # partners write with keys; their user session has no scope
+    # Records are created, never changed or deleted through the API.
+    ("haishu_key", "PUT", "record", 405),
+    ("haishu_key", "PATCH", "record", 405),
+    ("haishu_key", "DELETE", "record", 405),
+    ("haishu_secretary", "DELETE", "record", 405),
+    ("jiangbei_key", "DELETE", "record", 405),
+]
+
+
+def client_for(world, actor: str):
+    if actor in KEYS:
+        region, scopes = KEYS[actor]
+        return key_client(getattr(world, region), scopes)
+    return session_client(getattr(world, actor))
+
+
+@pytest.mark.parametrize(("actor", "method", "target", "expected"), PERMISSIONS)
+def test_api_permissions(world, actor, method, target, expected):
+    client = client_for(world, actor)
+    url = URL if target == "list" else f"{URL}{RecordFactory(organization=world.haishu_branch).pk}/"
+    before = domain_rows()
+    body = payload(world) if method == "POST" else {}
+    response = getattr(client, method.lower())(url, body, format="json")
+    assert response.status_code == expected, response.content
+    if expected >= 400:  # refused: not a row written, not a history entry
+        assert domain_rows() == before

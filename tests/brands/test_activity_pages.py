@@ -7,45 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brands.models import ActivityKind, ActivityRecord
-from brands.services.activities import activity_create
-from tests.brands.activity_factories import RecordFactory, jpeg
+from tests.brands.activity_factories import FORMAT, RecordFactory, form_data, jpeg, recorded
 from tests.factories import MemberFactory
-
-FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def create_url(world) -> str:
     return reverse("brands:activity_create", args=[world.haishu_branch.pk])
-
-
-def form_data(**overrides) -> dict:
-    end = timezone.localtime() - dt.timedelta(minutes=10)
-    data = {
-        "kind": ActivityKind.THEME_DAY,
-        "topic": "学习贯彻全会精神",
-        "started_at": (end - dt.timedelta(minutes=90)).strftime(FORMAT),
-        "ended_at": end.strftime(FORMAT),
-        "place": "社区党群服务中心",
-        "other_participants": "4",
-        "people_served": "0",
-    }
-    data.update(overrides)
-    return data
-
-
-def recorded(world, **fields) -> ActivityRecord:
-    now = timezone.now()
-    values = {
-        "organization": world.haishu_branch,
-        "kind": ActivityKind.THEME_DAY,
-        "topic": "重温入党誓词",
-        "place": "社区党群服务中心",
-        "started_at": now - dt.timedelta(hours=3),
-        "ended_at": now - dt.timedelta(hours=2),
-        "attendees": world.haishu_members[:1],
-        **fields,
-    }
-    return activity_create(actor=world.haishu_secretary, **values)
 
 
 def test_a_secretary_goes_straight_to_their_branchs_form(world, client):

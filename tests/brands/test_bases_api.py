@@ -6,19 +6,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from brands.services.bases import slot_book
-from portal.models import PartnerAPIKey
 from tests.brands.activity_factories import SlotFactory
+from tests.harness import key_client
 
 URL = "/api/v1/bases/"
-
-
-def key_client(region, scopes=("read",)) -> APIClient:
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="sync", partner="合作单位", region=region, scopes=list(scopes)
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
 
 
 def test_it_lists_the_coming_slots_of_the_regions_bases_with_free_places(world):

@@ -5,12 +5,10 @@ bookings hit the database together. A count read in Python and then written woul
 slot here; the conditional UPDATE never does.
 """
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -20,39 +18,9 @@ from portal.errors import Conflict, IllegalTransition
 from portal.models import Role
 from tests.brands.activity_factories import SlotFactory
 from tests.factories import OrganizationFactory, UserFactory, assign
+from tests.harness import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent bookings need PostgreSQL row locks (run with DATABASE_URL=postgres://…)")
-
-
-def run_together(attempts: list[Callable[[], str]]) -> Counter:
-    """Run every attempt in its own thread, released at once; count their outcomes."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(attempt: Callable[[], str]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcome = attempt()
-        except Exception as error:  # an unexpected error is an outcome the test will show
-            outcome = f"{type(error).__name__}: {error}"
-        finally:
-            connection.close()  # this thread's own connection
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return Counter(outcomes)
 
 
 def branches_with_secretaries(world, n: int) -> list[tuple]:

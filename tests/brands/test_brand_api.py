@@ -5,25 +5,10 @@ from rest_framework.test import APIClient
 
 from brands.models import BrandStatus
 from brands.services.brands import set_tags
-from portal.models import PartnerAPIKey
 from tests.brands.factories import ActivityRecordFactory, BrandFactory, RecognitionFactory
+from tests.harness import key_client, session_client
 
 URL = "/api/v1/brands/"
-
-
-def key_client(region, scopes=("read",)) -> APIClient:
-    _, key = PartnerAPIKey.objects.create_key(
-        name="test", partner="合作单位", region=region, scopes=list(scopes)
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def names(response) -> list[str]:

@@ -4,29 +4,22 @@ Owners (change rights on the owner organization) create, edit and submit; review
 strictly above the owner's region; every step is in the history with its author.
 """
 
-import threading
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from brands.models import Brand, BrandLevel, BrandStatus, RecognitionLevel
 from brands.services import brands as services
 from portal.errors import IllegalTransition, NotAllowed
-from portal.models import Role
 from tests.brands.factories import BrandFactory
-from tests.factories import UserFactory, assign
+from tests.factories import World
+from tests.harness import run_together
 
 
 def committee_brand(world, **kwargs) -> Brand:
     """A brand of the haishu community's party committee (region: the community)."""
     return BrandFactory(organization=world.haishu_committee, **kwargs)
-
-
-def community_staff(world):
-    return assign(
-        UserFactory(username="haishu-community"), Role.COMMUNITY_STAFF, region=world.haishu_community
-    )
 
 
 def test_a_secretary_registers_a_brand_for_their_branch(world):
@@ -156,14 +149,14 @@ def test_a_reviewer_at_the_owners_level_is_refused(world):
     # The committee sits in the community: the community's own staff may not approve it…
     brand = committee_brand(world, status=BrandStatus.SUBMITTED)
     with pytest.raises(NotAllowed):
-        services.brand_review(actor=community_staff(world), brand=brand, approve=True)
+        services.brand_review(actor=world.haishu_community_staff, brand=brand, approve=True)
     # …its street may.
     assert services.brand_review(actor=world.haishu_street_staff, brand=brand, approve=True).is_public
 
 
 def test_a_branchs_brand_is_reviewed_by_its_community(world):
     brand = BrandFactory(organization=world.haishu_branch, status=BrandStatus.SUBMITTED)
-    assert services.brand_review(actor=community_staff(world), brand=brand, approve=True).is_public
+    assert services.brand_review(actor=world.haishu_community_staff, brand=brand, approve=True).is_public
 
 
 def test_a_branch_secretary_never_reviews(world):
@@ -203,35 +196,23 @@ def test_a_stale_second_review_loses(world):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_acting_at_once_cannot_both_win():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent connections (PostgreSQL)")
-    from tests.factories import World
-
     world = World()
     brand = committee_brand(world, status=BrandStatus.SUBMITTED)
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def review(actor, approve: bool) -> None:
+    def review(actor, approve: bool) -> Callable[[], str]:
         stale = Brand.objects.get(pk=brand.pk)
-        start.wait()
-        try:
-            services.brand_review(actor=actor, brand=stale, approve=approve, reason="材料不全")
-            outcomes.append("won")
-        except IllegalTransition:
-            outcomes.append("lost")
-        finally:
-            connection.close()
 
-    threads = [
-        threading.Thread(target=review, args=(world.haishu_street_staff, True)),
-        threading.Thread(target=review, args=(world.haishu_staff, False)),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["lost", "won"]
+        def attempt() -> str:
+            try:
+                services.brand_review(actor=actor, brand=stale, approve=approve, reason="材料不全")
+            except IllegalTransition:
+                return "lost"
+            return "won"
+
+        return attempt
+
+    outcomes = run_together([review(world.haishu_street_staff, True), review(world.haishu_staff, False)])
+    assert sorted(outcomes.elements()) == ["lost", "won"]
     brand.refresh_from_db()
     assert brand.status in (BrandStatus.PUBLISHED, BrandStatus.RETURNED)
     assert brand.history.filter(history_change_reason__in=["审核通过", "退回：材料不全"]).count() == 1
@@ -260,7 +241,7 @@ def test_the_owner_keeps_a_published_story_current_and_the_history_shows_it(worl
 
 def test_only_a_reviewer_renames_a_published_brand(world):
     brand = committee_brand(world, status=BrandStatus.PUBLISHED)
-    owner_side = community_staff(world)  # may change the committee's brand, may not review it
+    owner_side = world.haishu_community_staff  # may change the committee's brand, may not review it
     with pytest.raises(NotAllowed, match="审核人"):
         services.brand_update(actor=owner_side, brand=brand, name="改名")
     with pytest.raises(NotAllowed):
@@ -281,7 +262,7 @@ def test_recognitions_of_a_published_brand_are_added_by_reviewers_only(world):
     brand = committee_brand(world, status=BrandStatus.PUBLISHED)
     kwargs = {"title": "浙江省基层党建优秀案例", "level": RecognitionLevel.PROVINCE, "year": 2022}
     with pytest.raises(NotAllowed):
-        services.recognition_add(actor=community_staff(world), brand=brand, **kwargs)
+        services.recognition_add(actor=world.haishu_community_staff, brand=brand, **kwargs)
     recognition = services.recognition_add(actor=world.haishu_street_staff, brand=brand, **kwargs)
     assert brand.recognitions.get() == recognition
     assert (

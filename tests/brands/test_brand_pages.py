@@ -1,12 +1,17 @@
-"""Staff brand pages: who sees and does what, and the forms end to end."""
+"""Staff pages of the brands app (brands, activity records, bases): who sees and does what, and the
+brand forms end to end."""
 
 import pytest
 from django.urls import reverse
 
+from brands.images import process_upload
 from brands.models import Brand, BrandStatus
-from portal.models import Role
-from tests.brands.factories import BrandFactory, image_bytes, upload
-from tests.factories import UserFactory, assign
+from brands.services.bases import slot_book
+from brands.services.brands import brand_image_add
+from tests.brands.activity_factories import SlotFactory, jpeg, recorded
+from tests.brands.activity_factories import form_data as activity_form
+from tests.brands.factories import BrandFactory, RecognitionFactory, image_bytes, upload
+from tests.harness import domain_rows
 
 # The brand belongs to the haishu grid branch; its secretary owns it, the community reviews it.
 OWNER, REVIEWER = "haishu_secretary", "haishu_community_staff"
@@ -14,14 +19,13 @@ OWNER, REVIEWER = "haishu_secretary", "haishu_community_staff"
 
 @pytest.fixture
 def users(world):
-    community = assign(
-        UserFactory(username="haishu-community"), Role.COMMUNITY_STAFF, region=world.haishu_community
-    )
     return {
         "anonymous": None,
         "volunteer": world.volunteer,
+        "partner": world.partner,
         "haishu_secretary": world.haishu_secretary,
-        "haishu_community_staff": community,
+        "haishu_community_staff": world.haishu_community_staff,
+        "haishu_street_staff": world.haishu_street_staff,
         "haishu_staff": world.haishu_staff,
         "jiangbei_staff": world.jiangbei_staff,
         "jiangbei_secretary": world.jiangbei_secretary,
@@ -35,42 +39,149 @@ def get(client, users, who: str, url: str):
 
 
 PERMISSIONS = [
-    # (who, page, brand status, expected status code)
-    ("anonymous", "brand_list", None, 302),
-    ("volunteer", "brand_list", None, 403),
-    ("haishu_secretary", "brand_list", None, 200),
-    ("jiangbei_staff", "brand_list", None, 200),
-    ("volunteer", "brand_create", None, 403),
-    ("haishu_secretary", "brand_create", None, 200),
-    ("anonymous", "brand_manage", "draft", 302),
-    ("volunteer", "brand_manage", "draft", 403),
-    ("haishu_secretary", "brand_manage", "draft", 200),
-    ("haishu_staff", "brand_manage", "draft", 200),
-    ("jiangbei_staff", "brand_manage", "draft", 404),
-    ("jiangbei_secretary", "brand_manage", "draft", 404),
-    ("haishu_secretary", "brand_edit", "draft", 200),
-    ("haishu_community_staff", "brand_edit", "draft", 200),
-    ("jiangbei_staff", "brand_edit", "draft", 404),
-    ("haishu_secretary", "brand_edit", "archived", 302),  # back to the brand, with a message
-    ("haishu_secretary", "brand_edit", "submitted", 302),
-    ("haishu_secretary", "brand_history", "draft", 200),
-    ("jiangbei_staff", "brand_history", "draft", 404),
-    ("haishu_community_staff", "brand_review", "submitted", 200),
-    ("haishu_staff", "brand_review", "submitted", 200),
-    ("haishu_secretary", "brand_review", "submitted", 403),  # sees it, never reviews
-    ("jiangbei_staff", "brand_review", "submitted", 404),
-    ("haishu_secretary", "review_queue", None, 403),
-    ("haishu_community_staff", "review_queue", None, 200),
+    # (who, method, page, target in Haishu, expected status code). The target is a brand in that status
+    # or the record, branch, base slot or booking the page is about; a POST sends a form valid for it.
+    ("anonymous", "GET", "brand_list", None, 302),
+    ("volunteer", "GET", "brand_list", None, 403),
+    ("haishu_secretary", "GET", "brand_list", None, 200),
+    ("jiangbei_staff", "GET", "brand_list", None, 200),
+    ("volunteer", "GET", "brand_create", None, 403),
+    ("haishu_secretary", "GET", "brand_create", None, 200),
+    ("anonymous", "GET", "brand_manage", "draft", 302),
+    ("volunteer", "GET", "brand_manage", "draft", 403),
+    ("haishu_secretary", "GET", "brand_manage", "draft", 200),
+    ("haishu_staff", "GET", "brand_manage", "draft", 200),
+    ("jiangbei_staff", "GET", "brand_manage", "draft", 404),
+    ("jiangbei_secretary", "GET", "brand_manage", "draft", 404),
+    ("haishu_secretary", "GET", "brand_edit", "draft", 200),
+    ("haishu_community_staff", "GET", "brand_edit", "draft", 200),
+    ("jiangbei_staff", "GET", "brand_edit", "draft", 404),
+    ("haishu_secretary", "GET", "brand_edit", "archived", 302),  # back to the brand, with a message
+    ("haishu_secretary", "GET", "brand_edit", "submitted", 302),
+    ("haishu_secretary", "GET", "brand_history", "draft", 200),
+    ("jiangbei_staff", "GET", "brand_history", "draft", 404),
+    ("haishu_community_staff", "GET", "brand_review", "submitted", 200),
+    ("haishu_staff", "GET", "brand_review", "submitted", 200),
+    ("haishu_secretary", "GET", "brand_review", "submitted", 403),  # sees it, never reviews
+    ("jiangbei_staff", "GET", "brand_review", "submitted", 404),
+    ("haishu_secretary", "GET", "review_queue", None, 403),
+    ("haishu_community_staff", "GET", "review_queue", None, 200),
+    # Writes. The owner (the branch's secretary) and colleagues above it act (302, back to the object);
+    # an outsider from Jiangbei is refused (404: the object is not confirmed) and no row changes.
+    ("haishu_secretary", "POST", "brand_create", None, 302),
+    ("haishu_staff", "POST", "brand_create", None, 302),
+    ("jiangbei_staff", "POST", "brand_create", None, 200),  # the form refuses a Haishu organization
+    ("volunteer", "POST", "brand_create", None, 403),
+    ("partner", "POST", "brand_create", None, 403),
+    ("haishu_secretary", "POST", "brand_edit", "draft", 302),
+    ("haishu_community_staff", "POST", "brand_edit", "draft", 302),
+    ("jiangbei_staff", "POST", "brand_edit", "draft", 404),
+    ("jiangbei_secretary", "POST", "brand_edit", "draft", 404),
+    ("volunteer", "POST", "brand_edit", "draft", 403),
+    ("haishu_secretary", "POST", "brand_submit", "draft", 302),
+    ("jiangbei_staff", "POST", "brand_submit", "draft", 404),
+    ("haishu_secretary", "POST", "brand_withdraw", "submitted", 302),
+    ("jiangbei_staff", "POST", "brand_withdraw", "submitted", 404),
+    ("haishu_secretary", "POST", "brand_archive", "published", 302),
+    ("jiangbei_staff", "POST", "brand_archive", "published", 404),
+    ("jiangbei_secretary", "POST", "brand_archive", "published", 404),
+    ("haishu_community_staff", "POST", "brand_review", "submitted", 302),
+    ("haishu_street_staff", "POST", "brand_review", "submitted", 302),
+    ("haishu_secretary", "POST", "brand_review", "submitted", 403),  # the owner never reviews
+    ("jiangbei_staff", "POST", "brand_review", "submitted", 404),
+    ("haishu_secretary", "POST", "gallery_add", "draft", 302),
+    ("jiangbei_staff", "POST", "gallery_add", "draft", 404),
+    ("haishu_secretary", "POST", "gallery_remove", "draft", 302),
+    ("jiangbei_staff", "POST", "gallery_remove", "draft", 404),
+    ("haishu_secretary", "POST", "recognition_add", "draft", 302),
+    ("jiangbei_staff", "POST", "recognition_add", "draft", 404),
+    ("haishu_secretary", "POST", "recognition_remove", "draft", 302),
+    ("jiangbei_staff", "POST", "recognition_remove", "draft", 404),
+    # Activity records, the branch page and organizational-life bases.
+    ("haishu_secretary", "GET", "branch_detail", "branch", 200),
+    ("jiangbei_staff", "GET", "branch_detail", "branch", 404),
+    ("haishu_secretary", "POST", "activity_create", "branch", 302),
+    ("haishu_street_staff", "POST", "activity_create", "branch", 302),
+    ("jiangbei_staff", "POST", "activity_create", "branch", 404),
+    ("jiangbei_secretary", "POST", "activity_create", "branch", 404),
+    ("volunteer", "POST", "activity_create", "branch", 404),
+    ("partner", "POST", "activity_create", "branch", 404),
+    ("haishu_secretary", "GET", "activity_detail", "record", 200),
+    ("jiangbei_staff", "GET", "activity_detail", "record", 404),
+    ("haishu_secretary", "POST", "activity_edit", "record", 302),
+    ("haishu_staff", "POST", "activity_edit", "record", 302),
+    ("jiangbei_staff", "POST", "activity_edit", "record", 404),
+    ("jiangbei_secretary", "POST", "activity_edit", "record", 404),
+    ("volunteer", "POST", "activity_edit", "record", 404),
+    ("partner", "POST", "activity_edit", "record", 404),
+    ("haishu_secretary", "POST", "slot_book", "slot", 302),
+    ("haishu_community_staff", "POST", "slot_book", "slot", 302),
+    ("jiangbei_staff", "POST", "slot_book", "slot", 404),  # booking for a Haishu branch
+    ("jiangbei_secretary", "POST", "slot_book", "slot", 404),
+    ("volunteer", "POST", "slot_book", "slot", 403),
+    ("partner", "POST", "slot_book", "slot", 403),
+    ("haishu_secretary", "GET", "booking_list", "branch", 200),
+    ("jiangbei_secretary", "GET", "booking_list", "branch", 404),
+    ("haishu_secretary", "POST", "booking_cancel", "booking", 302),
+    ("haishu_street_staff", "POST", "booking_cancel", "booking", 302),
+    ("jiangbei_staff", "POST", "booking_cancel", "booking", 404),
+    ("jiangbei_secretary", "POST", "booking_cancel", "booking", 404),
+    ("volunteer", "POST", "booking_cancel", "booking", 404),
 ]
 
 
-@pytest.mark.parametrize(("who", "page", "status", "expected"), PERMISSIONS)
-def test_staff_page_permissions(client, world, users, who, page, status, expected):
-    args = []
-    if status:
-        args = [BrandFactory(organization=world.haishu_branch, status=status).pk]
-    response = get(client, users, who, reverse(f"brands:{page}", args=args))
-    assert response.status_code == expected
+def target_args(world, page: str, target: str | None) -> list[int]:
+    """The URL arguments of ``page`` for a fresh target in Haishu (its branch, or a brand in a status)."""
+    if target is None:
+        return []
+    if target == "branch":
+        return [world.haishu_branch.pk]
+    if target == "record":
+        return [recorded(world).pk]
+    if target in ("slot", "booking"):
+        slot = SlotFactory(base__region=world.haishu_community)
+        if target == "slot":
+            return [slot.pk]
+        owner = world.haishu_secretary
+        return [slot_book(actor=owner, slot=slot, organization=world.haishu_branch).pk]
+    brand = BrandFactory(organization=world.haishu_branch, status=target)
+    if page == "gallery_remove":
+        added = brand_image_add(actor=world.haishu_secretary, brand=brand, images=[process_upload(jpeg())])
+        return [brand.pk, added[0].pk]
+    if page == "recognition_remove":
+        return [brand.pk, RecognitionFactory(brand=brand).pk]
+    return [brand.pk]
+
+
+def valid_post(world, page: str) -> dict:
+    """A form the page accepts from someone allowed to act on the Haishu target."""
+    forms = {
+        "brand_create": lambda: brand_form(organization=world.haishu_branch.pk),
+        "brand_edit": lambda: brand_form(organization=world.haishu_branch.pk),
+        "brand_review": lambda: {"decision": "approve"},
+        "gallery_add": lambda: {"images": upload(image_bytes()), "caption": "楼道议事会"},
+        "recognition_add": lambda: {"title": "宁波市五星级党组织", "level": "city", "year": "2024"},
+        "activity_create": activity_form,
+        "activity_edit": lambda: activity_form(topic="学习党章"),
+        "slot_book": lambda: {"organization": world.haishu_branch.pk},
+    }
+    return forms.get(page, dict)()
+
+
+@pytest.mark.parametrize(("who", "method", "page", "target", "expected"), PERMISSIONS)
+def test_staff_page_permissions(client, world, users, who, method, page, target, expected):
+    url = reverse(f"brands:{page}", args=target_args(world, page, target))
+    if method == "GET":
+        assert get(client, users, who, url).status_code == expected
+        return
+    client.force_login(users[who])
+    before = domain_rows()
+    response = client.post(url, valid_post(world, page))
+    assert response.status_code == expected, getattr(
+        response.context and response.context.get("form"), "errors", ""
+    )
+    if expected != 302:  # refused: not a row written, not a history entry
+        assert domain_rows() == before
 
 
 @pytest.mark.parametrize("action", ["brand_submit", "brand_withdraw", "brand_archive"])

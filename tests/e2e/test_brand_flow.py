@@ -7,10 +7,8 @@ import re
 from typing import TYPE_CHECKING
 
 from brands.models import Brand, BrandStatus
-from portal.models import Role
 from tests.brands.factories import BrandFactory, image_bytes
 from tests.e2e.conftest import assert_accessible, expect, login
-from tests.factories import UserFactory, assign
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -66,13 +64,8 @@ def test_a_community_brand_is_returned_fixed_approved_and_found_on_the_wall(
     settings.MEDIA_ROOT = tmp_path / "media"
     cover = tmp_path / "cover.jpg"
     cover.write_bytes(image_bytes("JPEG", (1600, 900)))
-    # Community staff hold review rights, but only strictly below their community: they may register
-    # the community committee's brand and may not review it.
-    assign(
-        UserFactory(username="haishu-community", real_name="林秀英"),
-        Role.COMMUNITY_STAFF,
-        region=world.haishu_community,
-    )
+    # Community staff ("haishu-community") hold review rights, but only strictly below their community:
+    # they may register the community committee's brand and may not review it.
     other = BrandFactory(organization=world.jiangbei_branch, status=BrandStatus.PUBLISHED, name="红帆驿站")
 
     # Community staff register the brand for the committee (not its grid branch) and submit it.

@@ -6,9 +6,9 @@ from rest_framework.test import APIClient
 
 from grids.models import PartyMember
 from grids.services import member_create, member_update
-from portal.models import PartnerAPIKey
 from portal.validators import id_gender
 from tests.factories import UserFactory, make_id_number
+from tests.harness import key_client, session_client
 
 MOBILE, NAME = "13912345678", "欧阳小梅"
 
@@ -30,14 +30,7 @@ def member(world) -> tuple[PartyMember, str]:
 
 
 def clients(world) -> list[APIClient]:
-    session = APIClient()
-    session.force_login(world.city_staff)
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="k", partner="P", region=world.city, scopes=["read"]
-    )
-    partner = APIClient()
-    partner.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return [session, partner]
+    return [session_client(world.city_staff), key_client(world.city)]
 
 
 def test_full_mobile_and_id_number_appear_in_no_response(world, member):

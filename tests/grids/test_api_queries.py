@@ -3,11 +3,10 @@
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
 from grids.models import OrgKind, PartyMember, PartyOrganization, Region, RegionLevel
-from portal.models import PartnerAPIKey
 from tests.factories import World
+from tests.harness import key_client, session_client
 
 
 def add_regions(world: World, n: int) -> None:
@@ -68,26 +67,11 @@ def add_members(world: World, n: int) -> None:
 ADD = {"regions": add_regions, "organizations": add_organizations, "members": add_members}
 
 
-def session_client(world: World) -> APIClient:
-    client = APIClient()
-    client.force_login(world.haishu_staff)
-    return client
-
-
-def key_client(world: World) -> APIClient:
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="k", partner="P", region=world.haishu, scopes=["read"]
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
-
-
 @pytest.mark.parametrize("endpoint", ["regions", "organizations", "members"])
 @pytest.mark.parametrize("rows", [10, 1000])
 def test_a_session_user_lists_in_four_queries(world, django_assert_num_queries, endpoint, rows):
     ADD[endpoint](world, rows)
-    client = session_client(world)
+    client = session_client(world.haishu_staff)
 
     with django_assert_num_queries(4):
         # 1. the session  2. the user  3. the user's role assignments (scope)
@@ -102,7 +86,7 @@ def test_a_session_user_lists_in_four_queries(world, django_assert_num_queries, 
 @pytest.mark.parametrize("rows", [10, 1000])
 def test_a_partner_key_lists_in_two_queries(world, django_assert_num_queries, endpoint, rows):
     ADD[endpoint](world, rows)
-    client = key_client(world)
+    client = key_client(world.haishu)
 
     with django_assert_num_queries(2):
         # 1. the key by its prefix, with its region  2. the page
@@ -115,7 +99,7 @@ def test_a_partner_key_lists_in_two_queries(world, django_assert_num_queries, en
 @pytest.mark.parametrize("rows", [10, 1000])
 def test_a_detail_reads_one_row(world, django_assert_num_queries, rows):
     add_members(world, rows)
-    client = key_client(world)
+    client = key_client(world.haishu)
     member = PartyMember.objects.filter(region=world.haishu_grid).last()
 
     with django_assert_num_queries(2):

@@ -7,8 +7,8 @@ Haishu actors must not find Jiangbei's regions, organizations or members: absent
 import pytest
 from rest_framework.test import APIClient
 
-from portal.models import PartnerAPIKey
 from tests.factories import World
+from tests.harness import domain_rows, key_client, session_client
 
 HAISHU_REGIONS = ["haishu", "haishu_street", "haishu_community", "haishu_grid"]
 JIANGBEI_REGIONS = ["jiangbei", "jiangbei_street", "jiangbei_community", "jiangbei_grid"]
@@ -20,16 +20,9 @@ KEYS = {"haishu_key": "haishu", "jiangbei_key": "jiangbei", "city_key": "city"}
 
 
 def client_for(world: World, actor: str) -> APIClient:
-    client = APIClient()
     if actor in KEYS:
-        region = getattr(world, KEYS[actor])
-        _api_key, key = PartnerAPIKey.objects.create_key(
-            name=actor, partner=actor, region=region, scopes=["read"]
-        )
-        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    else:
-        client.force_login(getattr(world, actor))
-    return client
+        return key_client(getattr(world, KEYS[actor]))
+    return session_client(getattr(world, actor))
 
 
 def ids(world: World, endpoint: str, names: list[str]) -> set:
@@ -137,3 +130,28 @@ def test_filters_cannot_reach_past_the_scope(world, actor):
     # "Everything below the city" still means: everything below the city that the actor may see.
     within_city = client.get(f"/api/v1/regions/?within={world.city.code}").json()["results"]
     assert {r["code"] for r in within_city} == ids(world, "regions", HAISHU_REGIONS)
+
+
+# actor, method, endpoint, expected status. The grids API is read-only: a write is refused before any
+# object is looked at (a key holds no scope that grants it: 403; a session: 405) and no row changes.
+# POST goes to the list; the other methods to a Haishu object.
+WRITES = [
+    ("haishu_staff", "POST", "organizations", 405),
+    ("haishu_staff", "PATCH", "members", 405),
+    ("haishu_secretary", "PUT", "members", 405),
+    ("city_staff", "DELETE", "organizations", 405),
+    ("jiangbei_staff", "DELETE", "members", 405),
+    ("haishu_key", "POST", "members", 403),
+    ("city_key", "DELETE", "organizations", 403),
+    ("jiangbei_key", "PATCH", "regions", 403),
+]
+
+
+@pytest.mark.parametrize("actor, method, endpoint, expected", WRITES)
+def test_writes_are_refused_and_change_nothing(world, actor, method, endpoint, expected):
+    client = client_for(world, actor)
+    url = f"/api/v1/{endpoint}/" if method == "POST" else detail_url(world, endpoint, "haishu")
+    before = domain_rows()
+    response = getattr(client, method.lower())(url, {"name": "改名"}, format="json")
+    assert response.status_code == expected, response.content
+    assert domain_rows() == before

@@ -1,95 +1,164 @@
-"""Who may open which grids page: one table of role × page × expected status.
+"""Who may open or post to which grids page: one table of role × method × page × expected status.
 
 Haishu users (district staff, street staff, a branch secretary) must never reach Jiangbei's tree,
 organizations or members; the secretary sees only their branch. Out of scope is 404 (the object's
-existence is not confirmed), in scope but without the right is 403.
+existence is not confirmed), in scope but without the right is 403. A refused POST changes no row.
+(The member import, a POST with a file, has its own outsider tests in test_import.py.)
 """
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
-from grids.models import PartyMember, PartyOrganization
-from tests.factories import World
+from grids.models import MemberStatus, OrgKind, PartyMember, PartyOrganization
+from portal.validators import id_gender
+from tests.factories import World, make_id_number
+from tests.harness import domain_rows
 
 Url = Callable[[World], str]
 
 
+def named(url: Url, name: str) -> Url:
+    url.__name__ = name  # the test's id: "haishu_staff-POST-member_edit(haishu)-404"
+    return url
+
+
 def tree_node(key: str) -> Url:
-    return lambda w: reverse("grids:tree_node", args=[getattr(w, key).code])
+    return named(lambda w: reverse("grids:tree_node", args=[getattr(w, key).code]), f"tree_node({key})")
 
 
 def org(key: str, page: str = "organization_detail") -> Url:
-    return lambda w: reverse(f"grids:{page}", args=[getattr(w, key).pk])
+    return named(lambda w: reverse(f"grids:{page}", args=[getattr(w, key).pk]), f"{page}({key})")
 
 
 def member(key: str, page: str = "member_detail") -> Url:
-    return lambda w: reverse(f"grids:{page}", args=[getattr(w, f"{key}_members")[0].pk])
+    return named(
+        lambda w: reverse(f"grids:{page}", args=[getattr(w, f"{key}_members")[0].pk]), f"{page}({key})"
+    )
 
 
 def page(name: str) -> Url:
-    return lambda w: reverse(f"grids:{name}")
+    return named(lambda w: reverse(f"grids:{name}"), name)
 
 
 MATRIX = [
+    # (who, method, page, expected status); a POST sends a form valid for the Haishu target.
     # District staff: their own district, nothing of the other.
-    ("haishu_staff", tree_node("haishu"), 200),
-    ("haishu_staff", tree_node("haishu_grid"), 200),
-    ("haishu_staff", tree_node("city"), 404),
-    ("haishu_staff", tree_node("jiangbei"), 404),
-    ("haishu_staff", tree_node("jiangbei_community"), 404),
-    ("haishu_staff", org("haishu_committee"), 200),
-    ("haishu_staff", org("haishu_branch", "organization_edit"), 200),
-    ("haishu_staff", org("jiangbei_committee"), 404),
-    ("haishu_staff", org("jiangbei_branch"), 404),
-    ("haishu_staff", org("jiangbei_branch", "organization_edit"), 404),
-    ("haishu_staff", member("haishu"), 200),
-    ("haishu_staff", member("haishu", "member_edit"), 200),
-    ("haishu_staff", member("jiangbei"), 404),
-    ("haishu_staff", member("jiangbei", "member_edit"), 404),
+    ("haishu_staff", "GET", tree_node("haishu"), 200),
+    ("haishu_staff", "GET", tree_node("haishu_grid"), 200),
+    ("haishu_staff", "GET", tree_node("city"), 404),
+    ("haishu_staff", "GET", tree_node("jiangbei"), 404),
+    ("haishu_staff", "GET", tree_node("jiangbei_community"), 404),
+    ("haishu_staff", "GET", org("haishu_committee"), 200),
+    ("haishu_staff", "GET", org("haishu_branch", "organization_edit"), 200),
+    ("haishu_staff", "GET", org("jiangbei_committee"), 404),
+    ("haishu_staff", "GET", org("jiangbei_branch"), 404),
+    ("haishu_staff", "GET", org("jiangbei_branch", "organization_edit"), 404),
+    ("haishu_staff", "GET", member("haishu"), 200),
+    ("haishu_staff", "GET", member("haishu", "member_edit"), 200),
+    ("haishu_staff", "GET", member("jiangbei"), 404),
+    ("haishu_staff", "GET", member("jiangbei", "member_edit"), 404),
     # Street staff: their street's subtree.
-    ("haishu_street_staff", tree_node("haishu_street"), 200),
-    ("haishu_street_staff", tree_node("haishu"), 404),
-    ("haishu_street_staff", tree_node("jiangbei_street"), 404),
-    ("haishu_street_staff", org("haishu_branch"), 200),
-    ("haishu_street_staff", org("jiangbei_branch"), 404),
-    ("haishu_street_staff", member("jiangbei"), 404),
-    ("haishu_street_staff", member("jiangbei", "member_edit"), 404),
+    ("haishu_street_staff", "GET", tree_node("haishu_street"), 200),
+    ("haishu_street_staff", "GET", tree_node("haishu"), 404),
+    ("haishu_street_staff", "GET", tree_node("jiangbei_street"), 404),
+    ("haishu_street_staff", "GET", org("haishu_branch"), 200),
+    ("haishu_street_staff", "GET", org("jiangbei_branch"), 404),
+    ("haishu_street_staff", "GET", member("jiangbei"), 404),
+    ("haishu_street_staff", "GET", member("jiangbei", "member_edit"), 404),
     # A branch secretary: their branch and its members; no region tree, not the committee above.
-    ("haishu_secretary", tree_node("haishu_grid"), 404),
-    ("haishu_secretary", org("haishu_branch"), 200),
-    ("haishu_secretary", org("haishu_committee"), 404),
-    ("haishu_secretary", org("jiangbei_branch"), 404),
-    ("haishu_secretary", member("haishu"), 200),
-    ("haishu_secretary", member("haishu", "member_edit"), 200),
-    ("haishu_secretary", member("jiangbei"), 404),
-    ("haishu_secretary", member("jiangbei", "member_edit"), 404),
+    ("haishu_secretary", "GET", tree_node("haishu_grid"), 404),
+    ("haishu_secretary", "GET", org("haishu_branch"), 200),
+    ("haishu_secretary", "GET", org("haishu_committee"), 404),
+    ("haishu_secretary", "GET", org("jiangbei_branch"), 404),
+    ("haishu_secretary", "GET", member("haishu"), 200),
+    ("haishu_secretary", "GET", member("haishu", "member_edit"), 200),
+    ("haishu_secretary", "GET", member("jiangbei"), 404),
+    ("haishu_secretary", "GET", member("jiangbei", "member_edit"), 404),
     # Moving or renaming the branch needs rights over the committee it sits in.
-    ("haishu_secretary", org("haishu_branch", "organization_edit"), 403),
+    ("haishu_secretary", "GET", org("haishu_branch", "organization_edit"), 403),
     # The other district's staff, the mirror image.
-    ("jiangbei_staff", tree_node("jiangbei"), 200),
-    ("jiangbei_staff", tree_node("haishu"), 404),
-    ("jiangbei_staff", member("haishu"), 404),
+    ("jiangbei_staff", "GET", tree_node("jiangbei"), 200),
+    ("jiangbei_staff", "GET", tree_node("haishu"), 404),
+    ("jiangbei_staff", "GET", member("haishu"), 404),
     # City staff see both districts.
-    ("city_staff", tree_node("city"), 200),
-    ("city_staff", member("jiangbei"), 200),
-    ("city_staff", org("haishu_branch", "organization_edit"), 200),
+    ("city_staff", "GET", tree_node("city"), 200),
+    ("city_staff", "GET", member("jiangbei"), 200),
+    ("city_staff", "GET", org("haishu_branch", "organization_edit"), 200),
     # A volunteer holds no staff scope at all.
-    ("volunteer", page("tree"), 403),
-    ("volunteer", page("member_list"), 403),
-    ("volunteer", page("member_create"), 403),
-    ("volunteer", page("organization_create"), 403),
-    ("volunteer", member("haishu"), 404),
-    ("volunteer", org("haishu_branch"), 404),
-    ("volunteer", tree_node("haishu"), 404),
+    ("volunteer", "GET", page("tree"), 403),
+    ("volunteer", "GET", page("member_list"), 403),
+    ("volunteer", "GET", page("member_create"), 403),
+    ("volunteer", "GET", page("organization_create"), 403),
+    ("volunteer", "GET", member("haishu"), 404),
+    ("volunteer", "GET", org("haishu_branch"), 404),
+    ("volunteer", "GET", tree_node("haishu"), 404),
+    # Writes. The owner (the branch's secretary) and colleagues in scope save (302); an outsider from
+    # Jiangbei is refused (404 for an object, the form's error for a place) and nothing changes.
+    ("haishu_secretary", "POST", member("haishu", "member_edit"), 302),
+    ("haishu_street_staff", "POST", member("haishu", "member_edit"), 302),
+    ("jiangbei_staff", "POST", member("haishu", "member_edit"), 404),
+    ("jiangbei_secretary", "POST", member("haishu", "member_edit"), 404),
+    ("volunteer", "POST", member("haishu", "member_edit"), 404),
+    ("partner", "POST", member("haishu", "member_edit"), 404),
+    ("haishu_secretary", "POST", page("member_create"), 302),
+    ("haishu_community_staff", "POST", page("member_create"), 302),
+    ("jiangbei_staff", "POST", page("member_create"), 200),
+    ("jiangbei_secretary", "POST", page("member_create"), 200),
+    ("volunteer", "POST", page("member_create"), 403),
+    ("partner", "POST", page("member_create"), 403),
+    ("haishu_staff", "POST", org("haishu_branch", "organization_edit"), 302),
+    ("haishu_community_staff", "POST", org("haishu_branch", "organization_edit"), 302),
+    ("haishu_secretary", "POST", org("haishu_branch", "organization_edit"), 403),
+    ("jiangbei_staff", "POST", org("haishu_branch", "organization_edit"), 404),
+    ("volunteer", "POST", org("haishu_branch", "organization_edit"), 404),
+    ("partner", "POST", org("haishu_branch", "organization_edit"), 404),
+    ("haishu_staff", "POST", page("organization_create"), 302),
+    ("haishu_community_staff", "POST", page("organization_create"), 302),
+    ("jiangbei_staff", "POST", page("organization_create"), 200),
+    ("volunteer", "POST", page("organization_create"), 403),
+    ("partner", "POST", page("organization_create"), 403),
 ]
 
 
-@pytest.mark.parametrize(("role", "url", "expected"), MATRIX)
-def test_page_access(client, world, role, url, expected):
+def valid_post(world: World, url: str) -> dict:
+    """A form the page accepts from someone allowed to change the Haishu target."""
+    id_number = make_id_number(dt.date(1988, 8, 8))
+    member_fields = {
+        "name": "陈晓红",
+        "gender": "F",
+        "birth_date": "1988-08-08",
+        "join_date": "2012-07-01",
+        "status": MemberStatus.FULL,
+        "organization": world.haishu_branch.pk,
+        "mobile": "13512345678",
+    }
+    branch = {
+        "kind": OrgKind.GRID_BRANCH,
+        "region": world.haishu_grid.code,
+        "parent": world.haishu_committee.pk,
+    }
+    return {
+        "member_create": {**member_fields, "id_number": id_number, "gender": id_gender(id_number)},
+        "member_edit": member_fields,
+        "organization_create": {**branch, "name": "海曙区二网格党支部"},
+        "organization_edit": {**branch, "name": "海曙区一网格联合党支部"},
+    }[resolve(url).url_name]
+
+
+@pytest.mark.parametrize(("role", "method", "url", "expected"), MATRIX)
+def test_page_access(client, world, role, method, url, expected):
     client.force_login(getattr(world, role))
-    assert client.get(url(world)).status_code == expected
+    if method == "GET":
+        assert client.get(url(world)).status_code == expected
+        return
+    before = domain_rows()
+    response = client.post(url(world), valid_post(world, url(world)))
+    assert response.status_code == expected, response.context and response.context["form"].errors
+    if expected != 302:  # refused: not a row written, not a history entry
+        assert domain_rows() == before
 
 
 @pytest.mark.parametrize("name", ["tree", "member_list", "member_create", "organization_create"])

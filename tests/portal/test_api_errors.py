@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from portal.api.errors import _fields
 from portal.api.viewsets import PortalViewSetMixin
 from portal.errors import Conflict, IllegalTransition, NotAllowed
-from portal.models import PartnerAPIKey
+from tests.harness import key_client
 
 pytestmark = pytest.mark.urls(__name__)
 
@@ -73,10 +73,7 @@ def test_401_when_not_logged_in(world):
 
 
 def test_403_for_a_key_lacking_the_scope(world):
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="k", partner="P", region=world.haishu, scopes=["service:write"]
-    )
-    response = APIClient().get("/api/v1/members/", HTTP_AUTHORIZATION=f"Api-Key {key}")
+    response = key_client(world.haishu, ["service:write"]).get("/api/v1/members/")
     assert error(response, 403)["code"] == "permission_denied"
 
 

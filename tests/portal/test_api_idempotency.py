@@ -23,7 +23,9 @@ from grids.models import OrgKind, PartyOrganization, Region
 from grids.selectors import organizations_visible
 from portal.api.idempotency import ABANDONED_AFTER, KEEP_FOR
 from portal.api.viewsets import CreateReadViewSet
-from portal.models import IdempotencyRecord, PartnerAPIKey
+from portal.models import IdempotencyRecord
+from tests.factories import World
+from tests.harness import key_client
 
 pytestmark = pytest.mark.urls(__name__)
 
@@ -88,15 +90,6 @@ def _reset_hooks():
 def client(world) -> APIClient:
     client = APIClient()
     client.force_login(world.haishu_staff)
-    return client
-
-
-def key_client(region: Region, scopes: list[str]) -> APIClient:
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="test", partner="合作单位", region=region, scopes=scopes
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
     return client
 
 
@@ -310,10 +303,6 @@ def test_a_key_without_the_write_scope_cannot_post(world):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_create_once():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent connections (PostgreSQL)")
-    from tests.factories import World
-
     world = World()
     body = {"name": "并发支部", "region": world.haishu_grid.code}
     BranchViewSet.gate = threading.Event()

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from portal.api.throttling import PrincipalRateThrottle
-from portal.models import PartnerAPIKey
+from tests.harness import key_client
 
 URL = "/api/v1/regions/"
 
@@ -15,17 +15,8 @@ def low_rate(monkeypatch):
     monkeypatch.setattr(PrincipalRateThrottle, "THROTTLE_RATES", {"principal": "3/min"})
 
 
-def key_client(world) -> APIClient:
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="k", partner="P", region=world.haishu, scopes=["read"]
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
-
-
 def test_the_request_over_the_budget_is_429_in_the_json_shape(world):
-    client = key_client(world)
+    client = key_client(world.haishu)
     assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 200]
 
     response = client.get(URL)
@@ -37,7 +28,7 @@ def test_the_request_over_the_budget_is_429_in_the_json_shape(world):
 
 
 def test_another_key_keeps_its_own_budget(world):
-    busy, quiet = key_client(world), key_client(world)
+    busy, quiet = key_client(world.haishu), key_client(world.haishu)
     for _ in range(4):
         busy.get(URL)
 

@@ -2,6 +2,7 @@ import pytest
 
 from portal.models import Role, RoleAssignment
 from tests.factories import UserFactory
+from tests.harness import domain_rows
 
 
 @pytest.fixture
@@ -100,3 +101,44 @@ def test_grants_and_revocations_are_kept_with_who_did_them(world, client, newcom
         ("+", world.haishu_staff),
         ("-", world.haishu_staff),
     ]
+
+
+PERMISSIONS = [
+    # (who, method, page, expected status). role_create grants a newcomer Haishu's street;
+    # role_revoke takes away the Haishu secretary's assignment. A refused POST changes no row.
+    ("haishu_staff", "GET", "/roles/", 200),
+    ("city_staff", "GET", "/roles/new/", 200),
+    ("partner", "GET", "/roles/", 403),
+    ("partner", "GET", "/roles/new/", 403),
+    ("haishu_staff", "POST", "/roles/new/", 302),
+    ("city_staff", "POST", "/roles/new/", 302),
+    ("haishu_street_staff", "POST", "/roles/new/", 200),  # only below their own level
+    ("jiangbei_staff", "POST", "/roles/new/", 200),  # the form refuses a Haishu place
+    ("haishu_secretary", "POST", "/roles/new/", 403),
+    ("volunteer", "POST", "/roles/new/", 403),
+    ("partner", "POST", "/roles/new/", 403),
+    ("haishu_staff", "POST", "revoke", 302),
+    ("haishu_community_staff", "POST", "revoke", 302),
+    ("jiangbei_staff", "POST", "revoke", 404),
+    ("jiangbei_secretary", "POST", "revoke", 403),  # no one's roles to manage
+    ("haishu_secretary", "POST", "revoke", 403),
+    ("volunteer", "POST", "revoke", 403),
+    ("partner", "POST", "revoke", 403),
+]
+
+
+@pytest.mark.parametrize(("who", "method", "page", "expected"), PERMISSIONS)
+def test_role_page_permissions(world, client, newcomer, who, method, page, expected):
+    client.force_login(getattr(world, who))
+    if method == "GET":
+        assert client.get(page).status_code == expected
+        return
+    if page == "revoke":
+        page = f"/roles/{RoleAssignment.objects.get(user=world.haishu_secretary).pk}/revoke/"
+        data = {}
+    else:
+        data = {"user": "newcomer", "role": Role.STREET_STAFF, "region": world.haishu_street.pk}
+    before = domain_rows()
+    assert client.post(page, data).status_code == expected
+    if expected != 302:
+        assert domain_rows() == before
