@@ -4,8 +4,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from portal import notifications
-from portal.models import Message, PartnerAPIKey
+from portal.models import Message
 from tests.factories import UserFactory
+from tests.harness import key_client, session_client
 
 URL = "/api/v1/messages/"
 
@@ -28,17 +29,11 @@ def bob(db):
     return UserFactory(username="bob")
 
 
-def session(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
 def test_it_lists_my_messages_newest_first(alice, bob):
     deliver(alice, "一")
     deliver(alice, "二")
     deliver(bob, "别人的")
-    body = session(alice).get(URL).json()
+    body = session_client(alice).get(URL).json()
     assert [m["title"] for m in body["results"]] == ["二", "一"]
     assert set(body["results"][0]) == {
         "id",
@@ -53,7 +48,7 @@ def test_it_lists_my_messages_newest_first(alice, bob):
 
 
 def test_the_list_costs_the_same_queries_however_many_messages(alice, django_assert_num_queries):
-    client = session(alice)
+    client = session_client(alice)
     deliver(alice, "一")
     client.get(URL)  # warm the session
 
@@ -70,7 +65,7 @@ def test_the_list_costs_the_same_queries_however_many_messages(alice, django_ass
 
 def test_marking_read_is_a_post_and_lowers_the_count(alice):
     message = deliver(alice, "一")
-    client = session(alice)
+    client = session_client(alice)
     assert client.get(f"{URL}{message.pk}/read/").status_code == 405
     response = client.post(f"{URL}{message.pk}/read/")
     assert response.status_code == 200 and response.json()["is_read"] is True
@@ -81,12 +76,12 @@ def test_marking_read_is_a_post_and_lowers_the_count(alice):
 def test_mark_all_read(alice):
     deliver(alice, "一")
     deliver(alice, "二")
-    assert session(alice).post(f"{URL}read-all/").json() == {"marked": 2}
+    assert session_client(alice).post(f"{URL}read-all/").json() == {"marked": 2}
 
 
 def test_another_users_message_is_not_found(alice, bob):
     message = deliver(alice, "私信")
-    client = session(bob)
+    client = session_client(bob)
     assert client.get(f"{URL}{message.pk}/").status_code == 404
     assert client.post(f"{URL}{message.pk}/read/").status_code == 404
     message.refresh_from_db()
@@ -94,10 +89,7 @@ def test_another_users_message_is_not_found(alice, bob):
 
 
 def test_a_partner_key_is_refused(world):
-    _api_key, key = PartnerAPIKey.objects.create_key(
-        name="sync", partner="宁波市民卡中心", region=world.city, scopes=["read"]
-    )
-    response = APIClient().get(URL, HTTP_AUTHORIZATION=f"Api-Key {key}")
+    response = key_client(world.city).get(URL)
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
 

@@ -3,20 +3,13 @@ messages and e-mails once, and unread counts that match the messages."""
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from portal import notifications
 from portal.models import Message
-from tests.brands.test_bases_concurrency import run_together  # the shared harness (to move to conftest)
 from tests.factories import UserFactory
+from tests.harness import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent deliveries need PostgreSQL row locks (run with DATABASE_URL=postgres://…)")
 
 
 def delivery(recipients, key: str):
