@@ -7,10 +7,12 @@ region must contain the organization, and the record rules are the page's rules.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -40,14 +42,44 @@ class ActivityPhotoSerializer(serializers.Serializer):
     thumbnail = serializers.ImageField(read_only=True)
 
 
+class _KindLabelField(serializers.CharField):
+    """The kind's label from the enum: ``get_kind_display`` rebuilt the choices dict per row."""
+
+    def to_representation(self, value: str) -> str:
+        return str(ActivityKind(value).label)
+
+
+def attach_attendee_ids(records: list[ActivityRecord]) -> None:
+    """Every record's attendee ids (``attendee_ids``), in one query over the link table.
+
+    Ids, not member objects: prefetching members built ~750 model instances for a page of 50
+    records only to read their ids (issue 6). Ordered as the members are (organization, id).
+    """
+    ids: dict[int, list[int]] = {record.pk: [] for record in records}
+    if ids:
+        links = ActivityRecord.attendees.through.objects.filter(activityrecord_id__in=ids)
+        pairs = links.order_by("partymember__organization_id", "partymember_id").values_list(
+            "activityrecord_id", "partymember_id"
+        )
+        for record_id, member_id in pairs:
+            ids[record_id].append(member_id)
+    for record in records:
+        record.attendee_ids = ids[record.pk]
+
+
+class _ActivityListSerializer(serializers.ListSerializer):
+    def to_representation(self, data: Any) -> list[Any]:
+        records = list(data.all() if hasattr(data, "all") else data)
+        attach_attendee_ids(records)
+        return super().to_representation(records)
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     brand_name = serializers.CharField(source="brand.name", read_only=True, default=None, allow_null=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    attendees = serializers.PrimaryKeyRelatedField(
-        source="attendee_list", many=True, read_only=True, pk_field=serializers.IntegerField()
-    )
+    kind_display = _KindLabelField(source="kind", read_only=True)
+    attendees = serializers.ListField(source="attendee_ids", child=serializers.IntegerField(), read_only=True)
     attendance_rate = serializers.IntegerField(read_only=True, allow_null=True)
     photos = ActivityPhotoSerializer(many=True, read_only=True)
 
@@ -60,6 +92,69 @@ class ActivitySerializer(serializers.ModelSerializer):
             "people_served", "satisfaction", "photos", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+        list_serializer_class = _ActivityListSerializer
+
+    def to_representation(self, instance: ActivityRecord) -> dict[str, Any]:
+        """The same dict DRF's field-by-field walk builds (a test compares them), built directly.
+
+        A page is 50 records × 24 fields; the generic walk was most of the list's CPU (issue 6).
+        Fields with formatting rules of their own (decimal, photos' absolute URLs) still go
+        through their DRF fields.
+        """
+        if not hasattr(instance, "attendee_ids"):  # one record (retrieve, create): its own query
+            attach_attendee_ids([instance])
+        fields = self.fields
+        zone = timezone.get_current_timezone()
+        record = instance
+        region, brand = record.region, record.brand
+        satisfaction = record.satisfaction
+        return {
+            "id": record.pk,
+            "organization": record.organization_id,
+            "organization_name": record.organization.name,
+            "region": region.code if region is not None else None,
+            "brand": record.brand_id,
+            "brand_name": brand.name if brand is not None else None,
+            "kind": record.kind,
+            "kind_display": str(ActivityKind(record.kind).label),
+            "started_at": _iso(record.started_at, zone),
+            "ended_at": _iso(record.ended_at, zone),
+            "place": record.place,
+            "base_booking": record.base_booking_id,
+            "topic": record.topic,
+            "summary": record.summary,
+            "attendees": record.attendee_ids,
+            "attendee_count": record.attendee_count,
+            "member_count": record.member_count,
+            "attendance_rate": record.attendance_rate,
+            "other_participants": record.other_participants,
+            "people_served": record.people_served,
+            "satisfaction": (
+                fields["satisfaction"].to_representation(satisfaction) if satisfaction is not None else None
+            ),
+            "photos": fields["photos"].to_representation(_photos(record)),
+            "created_at": _iso(record.created_at, zone),
+            "updated_at": _iso(record.updated_at, zone),
+        }
+
+    def generic_representation(self, instance: ActivityRecord) -> dict[str, Any]:
+        """DRF's own field-by-field representation: what ``to_representation`` must equal."""
+        if not hasattr(instance, "attendee_ids"):
+            attach_attendee_ids([instance])
+        return dict(super().to_representation(instance))
+
+
+def _photos(record: ActivityRecord) -> Any:
+    # Prefetched as a list by the viewset; a record from elsewhere reads its own.
+    return record.photo_list if hasattr(record, "photo_list") else record.photos.all()
+
+
+def _iso(value: dt.datetime | None, zone: dt.tzinfo) -> str | None:
+    """As DRF's DateTimeField writes it (ISO 8601 in the current time zone, UTC as ``Z``)."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 # Checks types and existence only; whether the record may be made is activity_create's decision.
@@ -128,10 +223,10 @@ class ActivityCreateSerializer(serializers.Serializer):
 
 
 def _with_details(records: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecord]:
+    # Attendee ids are read by the serializer in one query per page (attach_attendee_ids).
     return records.select_related("organization", "region", "brand").prefetch_related(
-        # to_attr: a prefetched many-to-many otherwise builds a filtered queryset per record.
-        Prefetch("attendees", queryset=PartyMember.objects.only("id"), to_attr="attendee_list"),
-        "photos",
+        # to_attr: a list, not a fresh queryset built per record by ``photos.all()``.
+        Prefetch("photos", to_attr="photo_list")
     )
 
 
