@@ -58,6 +58,7 @@ def _display_rows(records: Any) -> list[Any]:
     branch_head, branch_tail = _address("brands:branch_detail")
     # Formats are translated (English reads months differently); looked up once per page.
     month_format, when_format = _("Y年n月"), _("n月 H:i")
+    attendance = _("到会 %(n)s/%(total)s")
     labels: dict[str, str] = {}
     months: dict[tuple[int, int], str] = {}
     for record in rows:
@@ -74,6 +75,9 @@ def _display_rows(records: Any) -> list[Any]:
         record.kind_label = labels[record.kind]
         record.detail_url = f"{detail_head}{record.pk}{detail_tail}"
         record.branch_url = f"{branch_head}{record.organization_id}{branch_tail}"
+        record.attendance_label = attendance % {"n": record.attendee_count, "total": record.member_count}
+        photos = list(record.photos.all())  # prefetched
+        record.thumbs, record.more_photos = photos[:4], max(len(photos) - 4, 0)
     return rows
 
 
