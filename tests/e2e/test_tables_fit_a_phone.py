@@ -21,7 +21,10 @@ PAGES = ["/roles/", "/brands/manage/review/"]
 @pytest.mark.parametrize("path", PAGES)
 def test_a_wide_staff_table_does_not_widen_the_page(page, live_server, world, path):
     BrandFactory(
-        name="楼道红管家", organization=world.haishu_branch, status=BrandStatus.SUBMITTED, submitted_at=timezone.now()
+        name="楼道红管家",
+        organization=world.haishu_branch,
+        status=BrandStatus.SUBMITTED,
+        submitted_at=timezone.now(),
     )
     login(page, live_server.url, "haishu", PASSWORD)
     page.goto(live_server.url + path)
