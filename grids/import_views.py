@@ -85,7 +85,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
             "pk", "original_name", "status", "total_rows", "imported_rows", "created_at", "organization__name"
         )
     )
-    context = {"form": form, "recent_jobs": recent[:RECENT_JOBS], "nav_active": "import"}
+    context = {"form": form, "recent_jobs": recent[:RECENT_JOBS], "nav_active": "members"}
     return render(request, "grids/member_import.html", context)
 
 
@@ -120,7 +120,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         "progress_text": _progress_text(job),
         "row_errors": [e for e in job.errors if e.get("row")],
         "file_errors": [e for e in job.errors if not e.get("row")],
-        "nav_active": "import",
+        "nav_active": "members",
     }
     return render(request, "grids/import_job.html", context)
 
