@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import DEFAULT_DB, ENDPOINTS  # noqa: E402
+from bench.run import DEFAULT_DB, ENDPOINTS, KEYS, SESSIONS  # noqa: E402
 
 
 def setup(database_url: str) -> None:
@@ -47,7 +47,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.getenv("DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--user", default="city_admin", help="the session user for the pages")
+    parser.add_argument("--only", help="endpoints whose label contains this")
     parser.add_argument("--slowest", type=int, default=3, help="slowest queries shown per endpoint")
     args = parser.parse_args()
     setup(args.database_url)
@@ -61,7 +61,7 @@ def main() -> None:
     from portal.models import PartnerAPIKey, User
 
     keys = {}
-    for label, code in (("city-key", "330200"), ("district-key", "330203")):
+    for label, code in KEYS.items():
         api_key, keys[label] = PartnerAPIKey.objects.create_key(
             name=f"bench-queries-{label}",
             partner="bench",
@@ -75,16 +75,16 @@ def main() -> None:
     }
     try:
         with override_settings(STORAGES=storages, STATIC_ROOT=tempfile.mkdtemp(prefix="siming-bench-")):
-            session = Client()
-            session.force_login(User.objects.get(username=args.user))
-            clients = {
-                "none": (Client(), {}),
-                "session": (session, {}),
-                "city-key": (Client(), {"HTTP_AUTHORIZATION": f"Api-Key {keys['city-key']}"}),
-                "district-key": (Client(), {"HTTP_AUTHORIZATION": f"Api-Key {keys['district-key']}"}),
-            }
-            print(f"{'endpoint':<28} {'status':>6} {'queries':>7} {'SQL ms':>8} {'total ms':>9}")
+            clients = {"none": (Client(), {})}
+            for scope, (username, _) in SESSIONS.items():
+                clients[scope] = (Client(), {})
+                clients[scope][0].force_login(User.objects.get(username=username))
+            for label, key in keys.items():
+                clients[label] = (Client(), {"HTTP_AUTHORIZATION": f"Api-Key {key}"})
+            print(f"{'endpoint':<40} {'status':>6} {'queries':>7} {'SQL ms':>8} {'total ms':>9}")
             for endpoint in ENDPOINTS:
+                if args.only and args.only not in endpoint.label:
+                    continue
                 client, headers = clients[endpoint.auth]
                 client.get(endpoint.path, **headers)  # warm caches, as the load test does
                 with CaptureQueriesContext(connection) as captured:
@@ -94,10 +94,10 @@ def main() -> None:
                 timed = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
                 sql_ms = sum(t for t, _ in timed)
                 print(
-                    f"{endpoint.label:<28} {response.status_code:>6} {len(timed):>7} {sql_ms:8.1f} {total:9.1f}"
+                    f"{endpoint.label:<40} {response.status_code:>6} {len(timed):>7} {sql_ms:8.1f} {total:9.1f}"
                 )
                 for ms, sql in sorted(timed, reverse=True)[: args.slowest]:
-                    print(f"    {ms:7.1f} ms  {sql[:150]}")
+                    print(f"    {ms:7.1f} ms  {sql[:400]}")
     finally:
         PartnerAPIKey.objects.filter(name__startswith="bench-queries-").delete()
 

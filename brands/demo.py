@@ -21,11 +21,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from brands import demo_life
 from brands.images import ProcessedImage, versions
 from brands.models import (
     ActivityKind,
@@ -42,18 +45,15 @@ from brands.models import (
     RecognitionLevel,
     Tag,
 )
-from grids.demo import MemberMaker
+from grids.demo import CITY_CODE, CITY_NAME, DISTRICTS, MemberMaker, load, refresh_statistics
 from grids.models import BRANCH_KINDS, OrgKind, PartyMember, PartyOrganization, Region, RegionLevel
 from portal import history
 from portal.models import User
 
 Log = Callable[[str], None]
 
-CITY_CODE = "330200"
-DISTRICT_CODES = {
-    "海曙区": "330203", "江北区": "330205", "北仑区": "330206", "镇海区": "330211", "鄞州区": "330212",
-    "奉化区": "330213", "象山县": "330225", "宁海县": "330226", "余姚市": "330281", "慈溪市": "330282",
-}  # fmt: skip
+DISTRICT_CODES = {name: code for code, name in DISTRICTS.items()}
+DATA = Path(__file__).with_name("demo_data")
 FONT_PATHS = (
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
@@ -63,6 +63,7 @@ FONT_INDEX_SC = 2  # in the Noto CJK collections: JP, KR, SC, TC, HK
 MONTHS = 12
 COMMITTEE_MEMBERS = 8  # members of a district committee the seeder creates (机关党员)
 EXTRA_BRANDS = {"small": 0, "city": 300}
+LIFE_FOR_EVERY_BRANCH = {"city"}  # a year of 三会一课 for all 14,700 branches: not for the small demo
 
 
 @dataclass(frozen=True)
@@ -87,511 +88,45 @@ class DemoBrand:
     captions: tuple[str, ...] = ("活动现场", "党员与群众面对面")
 
 
-V, VISIT, TALK, DAY = (
-    ActivityKind.VOLUNTEER,
-    ActivityKind.VISIT,
-    ActivityKind.CONSULTATION,
-    ActivityKind.THEME_DAY,
-)
-CITY_CASE, PROVINCE_CASE = RecognitionLevel.CITY, RecognitionLevel.PROVINCE
-DISTRICT_CASE, NATIONAL_CASE = RecognitionLevel.DISTRICT, RecognitionLevel.NATIONAL
+def _demo_brand(data: dict[str, Any]) -> DemoBrand:
+    recognitions = tuple((r["title"], RecognitionLevel(r["level"]), r["year"]) for r in data["recognitions"])
+    return DemoBrand(
+        **{
+            **data,
+            "category": BrandCategory(data["category"]),
+            "level": BrandLevel(data["level"]),
+            "story": "\n\n".join(data["story"]),
+            "tags": tuple(data["tags"]),
+            "recognitions": recognitions,
+            "kinds": tuple(ActivityKind(kind) for kind in data["kinds"]),
+            "topics": tuple(data["topics"]),
+            "places": tuple(data["places"]),
+            "colour": tuple(data["colour"]),
+            "served": tuple(data["served"]),
+            "captions": tuple(data["captions"]),
+        }
+    )
 
-BRANDS: tuple[DemoBrand, ...] = (
-    DemoBrand(
-        name="小板凳工作法",
-        district="余姚市",
-        street="泗门镇",
-        community="谢家路村",
-        category=BrandCategory.GOVERNANCE,
-        level=BrandLevel.CITY,
-        year=2013,
-        slogan="一张小板凳，坐到村民家门口",
-        summary="村干部和党员带着小板凳走进院落，把村务商量放到村民家门口，大事小情当面听、当场议、限时办。",
-        story=(
-            "谢家路村是泗门镇的大村，外来人口多、利益诉求杂。过去开村民大会，来的人少、说真话的更少。"
-            "2013 年起，村党委定下一条规矩：村里的事，先到村民家门口坐一坐再说。\n\n"
-            "每月两次“院落会”，党员干部带着小板凳分片走进农户院子，围坐成一圈，道路怎么修、"
-            "垃圾怎么分、停车怎么管，都在板凳上议。能当场答复的当场答复，不能的记在“板凳账本”上，"
-            "七天内给回音。\n\n"
-            "十年来，小板凳坐出了村规民约的修订、坐出了文化礼堂的选址，也坐出了村民对村党委的信任。"
-            "这套办法被概括为“坐下来听、围起来议、跟上去办、亮出来评”，在余姚各村推广。"
-        ),
-        tags=("村民说事", "基层协商", "乡村振兴"),
-        recognitions=(
-            ("宁波市基层党建优秀案例", CITY_CASE, 2016),
-            ("浙江省“枫桥经验”典型案例", PROVINCE_CASE, 2019),
-        ),
-        kinds=(TALK, VISIT, TALK),
-        topics=(
-            "小板凳院落会：听取村民对{place}道路改造的意见",
-            "小板凳进农户：收集春耕灌溉用水诉求",
-            "板凳账本回访：答复上月院落会提出的路灯问题",
-            "小板凳议事：商定村规民约修订条款",
-            "院落会：垃圾分类定时定点方案征求意见",
-        ),
-        places=("谢家路村东片院落", "村文化礼堂", "谢家路村西片院落", "村党群服务中心"),
-        colour=(165, 42, 42),
-        served=(15, 45),
-        captions=("院落会现场", "党员带着小板凳走访农户"),
-    ),
-    DemoBrand(
-        name="一人一岗",
-        district="海曙区",
-        street="西门街道",
-        community="朝阳社区",
-        category=BrandCategory.SERVE_PEOPLE,
-        level=BrandLevel.DISTRICT,
-        year=2012,
-        slogan="人人有岗位，岗岗有党员",
-        summary="在职党员回社区报到，按特长认领楼道长、调解员、助老员等岗位，让党员身份在家门口亮起来。",
-        story=(
-            "朝阳社区是老小区，老年人多、楼道多、琐事多。社区党委发现，住在小区里的在职党员不少，"
-            "却很少有人知道他们是谁。\n\n"
-            "2012 年，社区推出“一人一岗”：在职党员到社区报到，根据自己的专长认领一个岗位——"
-            "医生当健康顾问，律师当调解员，退休教师办“四点半课堂”，年轻人当楼道长和助老员。"
-            "岗位公示在楼道口，党员挂牌上岗。\n\n"
-            "每个岗位都有服务记录，年底由居民评议。如今社区设岗百余个，党员的“八小时以外”"
-            "成了居民身边看得见、找得到的服务。"
-        ),
-        tags=("在职党员", "社区报到", "为老服务"),
-        recognitions=(
-            ("海曙区基层党建创新项目", DISTRICT_CASE, 2014),
-            ("宁波市基层党建优秀案例", CITY_CASE, 2018),
-        ),
-        kinds=(V, V, VISIT),
-        topics=(
-            "一人一岗：健康顾问岗为老人测血压",
-            "楼道长岗：{place}楼道杂物清理",
-            "四点半课堂：在职党员辅导小学生作业",
-            "调解员岗：化解邻里漏水纠纷",
-            "助老员岗：走访独居老人并代购药品",
-        ),
-        places=("朝阳社区党群服务中心", "朝阳社区 3 号楼", "社区四点半课堂", "朝阳社区 12 号楼"),
-        colour=(183, 28, 28),
-        served=(20, 80),
-        captions=("在职党员挂牌上岗", "四点半课堂"),
-    ),
-    DemoBrand(
-        name="党群同心圆",
-        district="宁海县",
-        street=None,
-        community=None,
-        category=BrandCategory.SERVE_PEOPLE,
-        level=BrandLevel.DISTRICT,
-        year=2017,
-        slogan="党员在圆心，群众在身边",
-        summary="以党组织为圆心，把党员、志愿者和群众连成一个个服务圈；居民的微心愿发布后常常几秒钟就被认领。",
-        story=(
-            "宁海的“党群同心圆”从一个简单的想法开始：每名党员联系身边的几户群众，把需要帮助的人"
-            "画进自己的圈里。\n\n"
-            "县里搭起微心愿平台，困难群众的小心愿——一台电风扇、一次体检、一套校服——发布到网上，"
-            "党员和志愿者抢着认领，常常刚发布就被“秒杀”。认领之后限时兑现，群众确认后打分。\n\n"
-            "几年下来，圆越画越大：企业、社会组织加入进来，认捐大项目，党群同心圆成了全县的服务网络。"
-        ),
-        tags=("微心愿", "志愿服务", "党员联户"),
-        recognitions=(("宁波市基层党建优秀案例", CITY_CASE, 2019),),
-        kinds=(V, V, VISIT),
-        topics=(
-            "同心圆微心愿集中兑现：为困难家庭送去{item}",
-            "同心圆走访：党员联系户上门问需",
-            "同心圆义诊进村：免费测血糖血压",
-            "同心圆助学：为留守儿童送学习用品",
-        ),
-        places=("跃龙街道党群服务中心", "桃源街道文化礼堂", "前童镇党员活动室"),
-        colour=(191, 54, 12),
-        served=(30, 120),
-        captions=("微心愿兑现现场", "党员上门走访"),
-    ),
-    DemoBrand(
-        name="温暖星期五",
-        district="江北区",
-        street=None,
-        community=None,
-        category=BrandCategory.SERVE_SOCIETY,
-        level=BrandLevel.DISTRICT,
-        year=2014,
-        slogan="每周五，党员志愿者准时出发",
-        summary="每周五固定为党员志愿服务日，机关和社区党员结对走进小区、敬老院和学校，服务项目按居民点单安排。",
-        story=(
-            "“星期五有空吗？”在江北，这是党员之间常听到的一句话。2014 年起，区里把每周五定为"
-            "“温暖星期五”党员志愿服务日。\n\n"
-            "服务不是拍脑袋定的：社区每月收集居民的需求清单，党员志愿者按清单认领。"
-            "修家电、理发、法律咨询、陪老人聊天，一个周五接一个周五坚持下来。\n\n"
-            "服务时长记入党员的锋领积分，年底评出“温暖之星”。十年间，星期五成了江北群众最期待的日子。"
-        ),
-        tags=("志愿服务", "机关党员", "点单服务"),
-        recognitions=(
-            ("宁波市优秀志愿服务项目", CITY_CASE, 2016),
-            ("浙江省最佳志愿服务项目", PROVINCE_CASE, 2021),
-        ),
-        kinds=(V, V, V),
-        topics=(
-            "温暖星期五：家电义务维修进小区",
-            "温暖星期五：敬老院理发和陪伴",
-            "温暖星期五：法律咨询服务台",
-            "温暖星期五：学校周边交通劝导",
-        ),
-        places=("外滩街道槐树社区广场", "庄桥街道敬老院", "孔浦街道文化家园"),
-        colour=(200, 80, 30),
-        served=(40, 150),
-        captions=("周五志愿服务", "家电义务维修"),
-    ),
-    DemoBrand(
-        name="三叶草行动",
-        district="北仑区",
-        street=None,
-        community=None,
-        category=BrandCategory.SERVE_SOCIETY,
-        level=BrandLevel.DISTRICT,
-        year=2016,
-        slogan="党员、志愿者、社工，三叶同心",
-        summary="党员带头、志愿者参与、专业社工支撑，三股力量围绕困境儿童、独居老人和新北仑人开展常态化帮扶。",
-        story=(
-            "三叶草有三片叶子，北仑把它们比作党员、志愿者和社工。三者各有所长：党员带头，"
-            "志愿者出力，社工出方法。\n\n"
-            "行动聚焦三类人：困境儿童、独居老人、刚来北仑打工的新北仑人。每个对象有一张帮扶卡，"
-            "记录谁在帮、帮了什么、还缺什么。\n\n"
-            "从 2016 年起步，三叶草行动已在全区各街道铺开，成为北仑党建带群建的一张名片。"
-        ),
-        tags=("困境儿童", "新北仑人", "社工联动"),
-        recognitions=(("宁波市基层党建优秀案例", CITY_CASE, 2018),),
-        kinds=(V, VISIT, V),
-        topics=(
-            "三叶草助学：为困境儿童开设周末课堂",
-            "三叶草走访：独居老人安全检查",
-            "三叶草驿站：新北仑人就业政策宣讲",
-            "三叶草亲子活动：外来务工子女融入社区",
-        ),
-        places=("新碶街道社工站", "大碶街道新市民驿站", "小港街道党群服务中心"),
-        colour=(46, 125, 50),
-        served=(20, 70),
-        captions=("三叶草周末课堂", "走访独居老人"),
-    ),
-    DemoBrand(
-        name="俞复玲365社区服务工作法",
-        district="鄞州区",
-        street="明楼街道",
-        community="划船社区",
-        category=BrandCategory.SERVE_PEOPLE,
-        level=BrandLevel.CITY,
-        year=2008,
-        slogan="一年 365 天，天天在服务",
-        summary="以俞复玲的名字命名的社区工作法：全年无休的服务、一本记满居民需求的民情日记、一支自我管理的志愿者队伍。",
-        story=(
-            "俞复玲在划船社区工作了二十多年。她有一个习惯：每天在小区里走一圈，把居民说的事记在本子上，"
-            "这些本子后来被称为“民情日记”。\n\n"
-            "“365”说的是全年无休：社区服务中心天天开门，节假日有党员志愿者轮值。"
-            "居民的事分成当天办、一周办、协调办三类，件件有回音。\n\n"
-            "这套工作法被整理成规范，在全市社区推广；划船社区的志愿者队伍由居民自己管理，"
-            "成为“居民的事居民办”的样板。"
-        ),
-        tags=("民情日记", "全天候服务", "居民自治"),
-        recognitions=(
-            ("宁波市基层党建优秀案例", CITY_CASE, 2010),
-            ("浙江省基层党建示范点", PROVINCE_CASE, 2013),
-            ("全国和谐社区建设典型案例", NATIONAL_CASE, 2016),
-        ),
-        kinds=(V, VISIT, TALK),
-        topics=(
-            "365 服务：节假日党员志愿者轮值",
-            "民情日记：走访居民收集小区改造意见",
-            "居民议事会：商量电动车充电桩位置",
-            "365 服务：为高龄老人送餐上门",
-        ),
-        places=("划船社区服务中心", "划船社区居民议事厅", "划船社区 5 号楼"),
-        colour=(173, 20, 87),
-        served=(25, 90),
-        captions=("民情日记", "居民议事会"),
-    ),
-    DemoBrand(
-        name="小马拉大车",
-        district="北仑区",
-        street="新碶街道",
-        community="大港社区",
-        category=BrandCategory.GOVERNANCE,
-        level=BrandLevel.STREET,
-        year=2018,
-        slogan="小社区拉动大共建",
-        summary="社区人手少、事情多，就把辖区单位的党组织拉进来共建，资源共享、难题共解。",
-        story=(
-            "大港社区只有几名社工，却要服务上万居民和几十家企业。社区书记说，这是“小马拉大车”。\n\n"
-            "社区党委把辖区单位的党组织请进“共建联盟”，列出需求清单、资源清单和项目清单，"
-            "每季度开一次联席会。企业出场地、出人手，学校开放操场，医院派医生进社区。\n\n"
-            "小马找到了帮手，大车跑得更稳。共建项目年年更新，居民的满意度逐年提高。"
-        ),
-        tags=("区域化党建", "共建联盟"),
-        recognitions=(("北仑区基层党建创新项目", DISTRICT_CASE, 2019),),
-        kinds=(TALK, V, V),
-        topics=(
-            "共建联盟联席会：确定本季度共建项目",
-            "共建单位进社区：企业党员义务清洁",
-            "医院党支部进社区义诊",
-            "共建联盟：辖区学校开放操场协调会",
-        ),
-        places=("大港社区党群服务中心", "大港社区广场", "辖区企业会议室"),
-        colour=(21, 101, 192),
-        served=(20, 60),
-        captions=("共建联席会", "共建单位进社区"),
-    ),
-    DemoBrand(
-        name="红色物业联建",
-        district="镇海区",
-        street="招宝山街道",
-        community=None,
-        category=BrandCategory.GOVERNANCE,
-        level=BrandLevel.STREET,
-        year=2017,
-        slogan="社区党组织、业委会、物业拧成一股绳",
-        summary="在物业企业建党组织，推动社区、业委会、物业“三方联建”，小区里的停车、维修、环境问题有人牵头解决。",
-        story=(
-            "老小区的矛盾，很多出在物业上。招宝山街道从 2017 年起推动物业企业建立党组织，"
-            "党员物业经理亮身份、作承诺。\n\n"
-            "社区党组织牵头，每月召开业委会、物业和居民代表的三方协调会。停车难、电梯维修、"
-            "公共收益怎么用，摆到桌面上商量。\n\n"
-            "“红色物业”让物业从被投诉的对象变成了治理的帮手，街道内小区的物业投诉明显下降。"
-        ),
-        tags=("红色物业", "三方联动", "小区治理"),
-        recognitions=(
-            ("宁波市基层党建优秀案例", CITY_CASE, 2019),
-            ("浙江省城市基层党建优秀案例", PROVINCE_CASE, 2021),
-        ),
-        kinds=(TALK, TALK, V),
-        topics=(
-            "三方协调会：小区停车位划线方案",
-            "红色物业议事：电梯维修资金使用公示",
-            "物业党员服务日：公共区域设施检修",
-            "三方协调会：楼道堆物整治",
-        ),
-        places=("招宝山街道顺隆社区议事厅", "后大街社区物业服务中心", "城东社区小区广场"),
-        colour=(198, 40, 40),
-        served=(15, 50),
-        captions=("三方协调会", "物业党员服务日"),
-    ),
-    DemoBrand(
-        name="圆桌夜谈",
-        district="慈溪市",
-        street=None,
-        community=None,
-        category=BrandCategory.GOVERNANCE,
-        level=BrandLevel.DISTRICT,
-        year=2015,
-        slogan="晚上坐一坐，难事好商量",
-        summary="利用晚饭后的时间，在村里、小区里摆一张圆桌，干部、党员和群众围坐夜谈，商量身边的事。",
-        story=(
-            "白天村民忙生产、上班，能坐下来商量事的时间在晚上。慈溪的村社干部就把议事会搬到了晚饭后。\n\n"
-            "一张圆桌，没有主席台，谁都可以先开口。议题提前一周贴出来，夜谈结束后形成清单，"
-            "下次夜谈先通报上次清单的办理情况。\n\n"
-            "圆桌夜谈让“要我办”变成“一起办”，不少村里的难题就在夜谈桌上找到了办法。"
-        ),
-        tags=("基层协商", "民主议事"),
-        recognitions=(("宁波市基层党建优秀案例", CITY_CASE, 2017),),
-        kinds=(TALK, TALK, VISIT),
-        topics=(
-            "圆桌夜谈：村道拓宽征求意见",
-            "圆桌夜谈：小区加装电梯费用分摊",
-            "圆桌夜谈清单回访：通报上期议题办理情况",
-            "圆桌夜谈：农村污水管网改造协调",
-        ),
-        places=("浒山街道社区议事厅", "龙山镇方家河头村文化礼堂", "宗汉街道党群服务中心"),
-        colour=(94, 53, 177),
-        served=(15, 40),
-        captions=("夜谈现场", "议题清单公示"),
-    ),
-    DemoBrand(
-        name="双向约谈",
-        district="奉化区",
-        street=None,
-        community=None,
-        category=BrandCategory.ORG_BUILDING,
-        level=BrandLevel.DISTRICT,
-        year=2016,
-        slogan="书记约党员，党员约书记",
-        summary="支部书记定期约谈党员，党员也可以预约书记，把思想问题、工作建议和群众诉求当面说清。",
-        story=(
-            "组织生活怎么才能不走过场？奉化的答案是“双向约谈”。\n\n"
-            "支部书记每季度至少约谈每名党员一次，谈思想、谈岗位、谈联系群众的情况；"
-            "党员也可以随时预约书记，提建议、反映群众诉求。约谈有记录，反映的问题有跟踪。\n\n"
-            "双向约谈让支部更了解党员，也让党员更愿意开口，许多群众身边的问题借此早发现、早解决。"
-        ),
-        tags=("组织生活", "谈心谈话"),
-        recognitions=(("奉化区党建创新项目", DISTRICT_CASE, 2017),),
-        kinds=(VISIT, TALK, VISIT),
-        topics=(
-            "双向约谈：书记与流动党员视频谈心",
-            "党员预约书记：反映小区路灯损坏问题",
-            "季度约谈：了解党员联户情况",
-            "双向约谈回访：通报党员建议办理结果",
-        ),
-        places=("锦屏街道党群服务中心", "溪口镇党员活动室", "萧王庙街道滕头村"),
-        colour=(69, 90, 100),
-        served=(5, 25),
-        captions=("书记约谈党员", "约谈记录"),
-    ),
-    DemoBrand(
-        name="网格党建",
-        district="镇海区",
-        street=None,
-        community=None,
-        category=BrandCategory.ORG_BUILDING,
-        level=BrandLevel.DISTRICT,
-        year=2012,
-        slogan="支部建在网格上，服务落到家门口",
-        summary="把党支部或党小组建在网格上，党员中心户联系周边住户，网格里的事网格里办。",
-        story=(
-            "镇海较早探索把党组织建在网格上：一个网格一个支部，人少的几个网格合建一个支部，"
-            "网格员多由党员担任。\n\n"
-            "每个网格确定若干党员中心户，联系周边十来户人家，邻里有事先找中心户。"
-            "网格支部每月开一次网格议事会，把收集到的问题分类交办。\n\n"
-            "三级架构——村社党组织、网格党支部、党员中心户——让组织触角延伸到每栋楼、每户人家。"
-        ),
-        tags=("网格治理", "党员中心户"),
-        recognitions=(
-            ("宁波市基层党建优秀案例", CITY_CASE, 2014),
-            ("浙江省基层党建创新案例", PROVINCE_CASE, 2017),
-        ),
-        kinds=(TALK, VISIT, V),
-        topics=(
-            "网格议事会：交办本月网格问题清单",
-            "党员中心户走访：联系户需求排查",
-            "网格支部志愿服务：防汛物资检查",
-            "网格议事会：老旧小区改造意见汇总",
-        ),
-        places=("庄市街道勤勇村网格活动室", "骆驼街道网格党员驿站", "蛟川街道网格服务站"),
-        colour=(0, 105, 92),
-        served=(10, 40),
-        captions=("网格议事会", "党员中心户走访"),
-    ),
-    DemoBrand(
-        name="红匠工程",
-        district="鄞州区",
-        street=None,
-        community=None,
-        category=BrandCategory.SERVE_DEVELOPMENT,
-        level=BrandLevel.DISTRICT,
-        year=2018,
-        slogan="党员匠人，手艺为民",
-        summary="把有手艺的党员组织起来，水电、木工、家电、缝补，小修小补送上门，大修项目带徒弟。",
-        story=(
-            "鄞州有许多身怀手艺的党员：退休的电工、木匠，企业里的技术骨干。2018 年起，区里把他们"
-            "组织成“红匠”服务队。\n\n"
-            "红匠们在社区设固定服务点，每月定期坐班；行动不便的老人家里的小修小补，预约后上门。"
-            "技术好的红匠还带徒弟，开设技能课堂，帮助失业人员学一门手艺。\n\n"
-            "“红匠”既是服务品牌，也是技能人才的培养平台，服务了大量群众，也带出了一批新匠人。"
-        ),
-        tags=("技能服务", "上门维修", "技能培训"),
-        recognitions=(("宁波市基层党建优秀案例", CITY_CASE, 2020),),
-        kinds=(V, V, V),
-        topics=(
-            "红匠服务日：水电维修进社区",
-            "红匠上门：为独居老人修理门窗",
-            "红匠课堂：家电维修技能培训",
-            "红匠服务日：缝补和磨刀",
-        ),
-        places=("明楼街道红匠服务点", "钟公庙街道党群服务中心", "首南街道社区广场"),
-        colour=(230, 81, 0),
-        served=(20, 70),
-        captions=("红匠服务日", "技能课堂"),
-    ),
-    DemoBrand(
-        name="红黑榜",
-        district="江北区",
-        street="慈城镇",
-        community="毛岙村",
-        category=BrandCategory.ORG_BUILDING,
-        level=BrandLevel.COMMUNITY,
-        year=2016,
-        slogan="锋领指数晒一晒，党员表现比一比",
-        summary="用锋领指数给党员的表现打分，每月公布红榜和需要改进的名单，让党员的先锋作用看得见、比得出。",
-        story=(
-            "毛岙村的党员大多是老党员，怎么让大家都动起来？村党支部想到了“红黑榜”。\n\n"
-            "参照锋领指数，把党员的道德品质、党内生活、履行职责、奉献社会细化成具体行为，"
-            "一件一件记分，每月汇总。得分高的上红榜，连续落后的党员由支部书记谈心。\n\n"
-            "榜单贴在村口，村民都看得到。红黑榜实行以来，党员参加组织生活和志愿服务的积极性明显提高。"
-        ),
-        tags=("锋领指数", "党员管理"),
-        recognitions=(("江北区基层党建创新项目", DISTRICT_CASE, 2017),),
-        kinds=(DAY, V, VISIT),
-        topics=(
-            "红黑榜公示：本月锋领积分排名",
-            "党员认领村庄环境整治责任区",
-            "落后党员谈心谈话",
-            "红榜党员带头清理河道",
-        ),
-        places=("毛岙村文化礼堂", "毛岙村村口公示栏", "毛岙村党员活动室"),
-        colour=(136, 14, 79),
-        served=(10, 40),
-        captions=("红黑榜公示栏", "党员清理河道"),
-    ),
-    DemoBrand(
-        name="公益集市",
-        district="海曙区",
-        street=None,
-        community=None,
-        category=BrandCategory.SERVE_SOCIETY,
-        level=BrandLevel.DISTRICT,
-        year=2015,
-        slogan="企业认捐、组织认领、群众受益",
-        summary="定期举办公益集市，把群众的微心愿和公益项目摆上“货架”，企业和社会组织现场认捐认领。",
-        story=(
-            "公益集市像一个真正的集市：摊位上摆的是需求和项目——困难家庭的微心愿、社区的公益项目、"
-            "社会组织的服务方案。\n\n"
-            "企业和社会组织来“赶集”，看中了就认捐认领，签下认捐单，限期兑现，兑现情况在网上公示。\n\n"
-            "集市由党组织牵头搭台，把分散的爱心资源和群众需求对接起来，每一届都有新的项目落地。"
-        ),
-        tags=("公益认捐", "微心愿", "社会组织"),
-        recognitions=(("宁波市优秀公益项目", CITY_CASE, 2017),),
-        kinds=(V, V, TALK),
-        topics=(
-            "公益集市：企业现场认捐微心愿",
-            "公益集市项目对接会",
-            "公益集市认捐兑现：为社区添置助老设施",
-            "公益集市：社会组织服务项目路演",
-        ),
-        places=("天一广场", "南门街道党群服务中心", "月湖街道文化家园"),
-        colour=(216, 67, 21),
-        served=(50, 200),
-        captions=("集市认捐现场", "项目对接会"),
-    ),
-)
 
+# The stories are data (demo_data/*.json); the code below only places and draws them.
+_BRANDS = load(DATA / "brands.json")
+BRANDS: tuple[DemoBrand, ...] = tuple(_demo_brand(b) for b in _BRANDS["brands"])
 # Brands not yet on the wall, for the staff pages: (name, status, reason) in 朝阳社区's first grid.
-PENDING_BRANDS = (
-    ("楼道红管家", BrandStatus.SUBMITTED, ""),
-    ("朝阳邻里帮", BrandStatus.RETURNED, "请补充近一年的活动记录和服务人次，并上传活动照片。"),
-    ("银龄互助社", BrandStatus.DRAFT, ""),
-)
+PENDING_BRANDS = tuple((b["name"], BrandStatus(b["status"]), b["return_reason"]) for b in _BRANDS["pending"])
+# Names of the generated community brands of the city scale: "<community>·<pattern>".
+EXTRA_PATTERNS: tuple[str, ...] = tuple(_BRANDS["generated_patterns"])
 
-# Regular organizational life: kind -> (every n months, topics by month)
-THEME_DAY_TOPICS = (
-    "新春走访慰问困难党员主题党日", "学雷锋志愿服务主题党日", "清明祭扫革命烈士主题党日",
-    "“五一”劳动之美主题党日", "“红色根脉”寻访主题党日", "庆祝建党、重温入党誓词主题党日",
-    "防汛防台安全检查主题党日", "垃圾分类宣传主题党日", "关爱“一老一小”主题党日",
-    "国庆便民服务主题党日", "清廉社区建设主题党日", "冬季消防安全主题党日",
-)  # fmt: skip
+_ACTIVITIES = load(DATA / "activities.json")
+# Regular organizational life: kind -> (every n months, topics; a theme day's by calendar month).
 REGULAR = {
-    ActivityKind.THEME_DAY: (1, THEME_DAY_TOPICS),
-    ActivityKind.COMMITTEE_MEETING: (1, ("研究本月支部工作安排", "讨论发展党员工作", "研究锋领积分评定")),
-    ActivityKind.GROUP_MEETING: (1, ("党小组学习交流", "党员联户情况交流", "学习近期重要讲话精神")),
-    ActivityKind.GENERAL_MEETING: (3, ("季度党员大会：通报支部工作", "民主评议党员大会", "讨论接收预备党员")),
-    ActivityKind.PARTY_LECTURE: (3, ("书记讲党课：网格治理中的党员作用", "学习《中国共产党章程》", "党史学习：宁波的红色印记")),
-}  # fmt: skip
+    ActivityKind(kind): (rule["every_months"], tuple(rule["topics"]))
+    for kind, rule in _ACTIVITIES["regular"].items()
+}
 REGULAR_LIFE_KINDS = {*BRANCH_KINDS, OrgKind.GENERAL_BRANCH}
 MISSED_SHARE = 0.08  # months a branch failed to hold a meeting: the compliance page shows them
-RECORD_SUMMARIES = (
-    "收集居民意见 {asks} 条，当场答复 {done} 条，其余列入下月网格议事清单。",
-    "党员分组入户，重点关注独居和高龄老人，发现需跟进的家庭 {done} 户。",
-    "活动前一周在楼道公示，居民提前报名；签到表和照片已存档。",
-    "共建单位派员参加，现场解决问题 {done} 件，另有 {asks} 条建议转交街道。",
-    "活动结束后回访参加居民，普遍反映服务及时、态度好。",
-)
-GIFTS = ("电风扇", "取暖器", "学习桌", "助行器", "书包文具", "米面油")
-
-BASES = (
-    ("朝阳社区党群服务中心组织生活基地", "海曙区", "西门街道", "海曙区西门街道朝阳社区党群服务中心二楼", "一人一岗与社区治理", 3),
-    ("横坎头村红色教育基地", "余姚市", "梁弄镇", "余姚市梁弄镇横坎头村", "浙东抗日根据地红色教育", 4),
-    ("招宝山街道红色物业联建基地", "镇海区", "招宝山街道", "镇海区招宝山街道后大街社区", "红色物业与小区治理", 2),
-    ("毛岙村锋领文化礼堂", "江北区", "慈城镇", "江北区慈城镇毛岙村文化礼堂", "锋领指数与党员管理", 2),
-)  # fmt: skip
+RECORD_SUMMARIES: tuple[str, ...] = tuple(_ACTIVITIES["record_summaries"])
+GIFTS: tuple[str, ...] = tuple(_ACTIVITIES["gifts"])
+BASES: tuple[dict[str, Any], ...] = tuple(_ACTIVITIES["bases"])
 
 
 # --- Places and owners ------------------------------------------------------------------------
@@ -607,6 +142,7 @@ class Places:
     def __init__(self, rng: random.Random | None = None) -> None:
         self.rng = rng or random.Random(0)
         self._maker: MemberMaker | None = None
+        self.added: dict[str, int] = {"regions": 0, "organizations": 0, "members": 0}  # for the log
         regions = Region.objects.filter(
             Q(level__in=[RegionLevel.CITY, RegionLevel.DISTRICT, RegionLevel.STREET])
             | Q(name__in=[b.community for b in BRANDS if b.community])
@@ -627,7 +163,7 @@ class Places:
 
     def _city(self) -> Region:
         if self.city is None:
-            self.city = self._create(CITY_CODE, "宁波市", RegionLevel.CITY, None)
+            self.city = self._create(CITY_CODE, CITY_NAME, RegionLevel.CITY, None)
         return self.city
 
     def find(self, district: Region, name: str, level: str, parent: Region) -> Region:
@@ -644,10 +180,10 @@ class Places:
             f"{parent.code}{n:03d}" for n in range(999, 0, -1) if f"{parent.code}{n:03d}" not in taken
         )
 
-    @staticmethod
-    def _create(code: str, name: str, level: str, parent: Region | None) -> Region:
+    def _create(self, code: str, name: str, level: str, parent: Region | None) -> Region:
         region = Region(code=code, name=name, level=level, parent=parent)
         region.save()
+        self.added["regions"] += 1
         return region
 
     def committee(self, region: Region, parent: PartyOrganization | None) -> PartyOrganization:
@@ -665,6 +201,8 @@ class Places:
         )
         org.secretary = members[0]
         org.save(update_fields=["path", "secretary"])
+        self.added["organizations"] += 1
+        self.added["members"] += len(members)
         return org
 
     def maker(self) -> MemberMaker:
@@ -994,11 +532,6 @@ def add_photos(
 
 # --- City scale: many generated community brands ------------------------------------------------
 
-EXTRA_PATTERNS = (
-    "邻里守望", "红色管家", "银龄互助", "楼道议事厅", "党员先锋岗", "暖心驿站", "红色网格", "睦邻坊",
-    "同心议事会", "四点半课堂", "老兵之家", "巾帼志愿队", "平安巡防", "红色代办", "共享菜园", "乡贤议事",
-)  # fmt: skip
-
 
 def ensure_extra_brands(count: int, rng: random.Random) -> int:
     if count <= 0:
@@ -1066,13 +599,14 @@ def ensure_extra_brands(count: int, rng: random.Random) -> int:
 
 def ensure_bases(places: Places, today: dt.date) -> tuple[int, int]:
     bases_added = slots_added = 0
-    for name, district_name, street_name, address, theme, capacity in BASES:
-        district = places.district(district_name)
-        street = places.find(district, street_name, RegionLevel.STREET, district)
+    for spec in BASES:
+        district = places.district(spec["district"])
+        street = places.find(district, spec["street"], RegionLevel.STREET, district)
+        theme = spec["theme"]
         base, created = OrgLifeBase.objects.get_or_create(
-            name=name,
+            name=spec["name"],
             defaults={
-                "region": street, "address": address, "theme": theme, "capacity": capacity,
+                "region": street, "address": spec["address"], "theme": theme, "capacity": spec["capacity"],
                 "description": f"{theme}主题的开放式组织生活基地，面向全市党支部开放预约，可开展主题党日、党课等组织生活。",
             },
         )  # fmt: skip
@@ -1120,6 +654,11 @@ def seed(*, scale: str, rng: random.Random, log: Log) -> None:
             added += 1
         pairs.append((brand, spec))
     log(f"  brands: {added} added ({time.monotonic() - started:.1f}s)")
+    if any(places.added.values()):  # owners the tree did not have (a district's own committee)
+        log(
+            "  places and owners for the brands: "
+            + ", ".join(f"{k} {n} added" for k, n in places.added.items())
+        )
     log(f"  brands awaiting review or in draft: {ensure_pending_brands()} added")
     began = time.monotonic()
     log(f"  activity records: {ensure_records(pairs, rng, log):,} added ({time.monotonic() - began:.1f}s)")
@@ -1128,6 +667,18 @@ def seed(*, scale: str, rng: random.Random, log: Log) -> None:
         log(f"  generated community brands: {extra} added")
     bases, slots = ensure_bases(places, timezone.localdate())
     log(f"  organizational-life bases: {bases} added, {slots} slots added")
+    if scale in LIFE_FOR_EVERY_BRANCH:
+        began = time.monotonic()
+        topics = {kind: topics for kind, (_, topics) in REGULAR.items()}
+        added = demo_life.seed_life(
+            city_path=f"{CITY_CODE}/", topics=topics, base=rng.randrange(2**32), log=log
+        )
+        log(
+            f"  organizational life of every branch: {added:,} records added ({time.monotonic() - began:.1f}s)"
+        )
+        if added:  # the planner must know the tables' new size (see grids.demo.refresh_statistics)
+            tables = (ActivityRecord, ActivityRecord.attendees.through)
+            transaction.on_commit(lambda: refresh_statistics(tables))
 
 
 def _extra_present() -> int:

@@ -15,14 +15,18 @@ missing (regions by code, one organization per region, members for branches that
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import time
 from bisect import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
+from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from grids.models import (
@@ -41,127 +45,24 @@ from portal.validators import id_check_digit
 Log = Callable[[str], None]
 
 
-def _words(text: str) -> list[str]:
-    # Long lists of short Chinese words read better as one string than as quoted items.
-    return text.split()
+# The places and the people are data (demo_data/*.json); the code below only combines them.
+DATA = Path(__file__).with_name("demo_data")
 
 
-CITY_CODE, CITY_NAME = "330200", "宁波市"
+def load(path: Path) -> dict[str, Any]:
+    """A demo data file (JSON, UTF-8); keys starting with "_" are comments."""
+    return json.loads(path.read_text(encoding="utf-8"))
 
-DISTRICTS = {
-    "330203": "海曙区",
-    "330205": "江北区",
-    "330206": "北仑区",
-    "330211": "镇海区",
-    "330212": "鄞州区",
-    "330213": "奉化区",
-    "330225": "象山县",
-    "330226": "宁海县",
-    "330281": "余姚市",
-    "330282": "慈溪市",
-}
 
+_PLACES = load(DATA / "places.json")
+CITY_CODE, CITY_NAME = _PLACES["city"]["code"], _PLACES["city"]["name"]
+DISTRICTS: dict[str, str] = _PLACES["districts"]
 # Streets (街道) and towns (镇/乡) with the last three digits of their official codes.
-# 江北's 中马 and 白沙 streets were merged into 外滩街道 in 2019; it carries their code 001.
-STREETS: dict[str, dict[str, str]] = {
-    "330203": {
-        "001": "南门街道", "002": "江厦街道", "003": "西门街道", "004": "月湖街道",
-        "005": "鼓楼街道", "006": "白云街道", "007": "段塘街道", "008": "望春街道",
-        "009": "石碶街道", "100": "高桥镇", "101": "横街镇", "102": "集士港镇",
-        "103": "古林镇", "104": "洞桥镇", "105": "鄞江镇", "106": "章水镇", "200": "龙观乡",
-    },
-    "330205": {
-        "001": "外滩街道", "003": "孔浦街道", "004": "文教街道", "005": "甬江街道",
-        "006": "庄桥街道", "007": "洪塘街道", "008": "前江街道", "103": "慈城镇",
-    },
-    "330206": {
-        "001": "大榭街道", "002": "新碶街道", "003": "小港街道", "004": "大碶街道",
-        "005": "霞浦街道", "006": "柴桥街道", "007": "戚家山街道", "008": "春晓街道",
-        "009": "梅山街道", "010": "郭巨街道", "011": "白峰街道",
-    },
-    "330211": {
-        "001": "招宝山街道", "002": "蛟川街道", "003": "骆驼街道", "004": "庄市街道",
-        "005": "贵驷街道", "100": "澥浦镇", "101": "九龙湖镇",
-    },
-    "330212": {
-        "001": "下应街道", "002": "钟公庙街道", "004": "梅墟街道", "005": "中河街道",
-        "006": "首南街道", "007": "潘火街道", "008": "百丈街道", "009": "东胜街道",
-        "010": "明楼街道", "011": "白鹤街道", "012": "东柳街道", "013": "东郊街道",
-        "014": "福明街道", "015": "新明街道", "016": "聚贤街道", "100": "瞻岐镇",
-        "101": "咸祥镇", "102": "塘溪镇", "103": "东钱湖镇", "104": "东吴镇",
-        "105": "五乡镇", "106": "邱隘镇", "108": "云龙镇", "109": "横溪镇", "110": "姜山镇",
-    },
-    "330213": {
-        "001": "锦屏街道", "002": "岳林街道", "003": "江口街道", "004": "西坞街道",
-        "005": "萧王庙街道", "006": "方桥街道", "007": "尚田街道", "008": "莼湖街道",
-        "100": "溪口镇", "106": "裘村镇", "107": "大堰镇", "108": "松岙镇",
-    },
-    "330225": {
-        "001": "丹东街道", "002": "丹西街道", "003": "爵溪街道", "101": "石浦镇",
-        "102": "西周镇", "103": "鹤浦镇", "104": "贤庠镇", "105": "墙头镇", "106": "泗洲头镇",
-        "107": "定塘镇", "108": "涂茨镇", "109": "大徐镇", "110": "新桥镇", "200": "东陈乡",
-        "201": "晓塘乡", "202": "黄避岙乡", "203": "茅洋乡", "204": "高塘岛乡",
-    },
-    "330226": {
-        "001": "跃龙街道", "002": "桃源街道", "003": "梅林街道", "004": "桥头胡街道",
-        "101": "长街镇", "102": "力洋镇", "104": "一市镇", "105": "岔路镇", "106": "前童镇",
-        "107": "桑洲镇", "108": "黄坛镇", "109": "大佳何镇", "110": "强蛟镇", "111": "西店镇",
-        "112": "深甽镇", "200": "胡陈乡", "201": "茶院乡", "202": "越溪乡",
-    },
-    "330281": {
-        "001": "梨洲街道", "002": "凤山街道", "003": "兰江街道", "004": "阳明街道",
-        "005": "低塘街道", "006": "朗霞街道", "100": "临山镇", "101": "黄家埠镇",
-        "102": "小曹娥镇", "103": "泗门镇", "106": "马渚镇", "108": "牟山镇", "109": "丈亭镇",
-        "110": "三七市镇", "111": "河姆渡镇", "112": "大隐镇", "113": "陆埠镇", "114": "梁弄镇",
-        "115": "大岚镇", "116": "四明山镇", "201": "鹿亭乡",
-    },
-    "330282": {
-        "002": "宗汉街道", "003": "坎墩街道", "004": "浒山街道", "005": "白沙路街道",
-        "006": "古塘街道", "104": "掌起镇", "107": "观海卫镇", "108": "附海镇", "109": "桥头镇",
-        "110": "匡堰镇", "111": "逍林镇", "112": "新浦镇", "113": "胜山镇", "114": "横河镇",
-        "116": "崇寿镇", "118": "庵东镇", "120": "长河镇", "121": "周巷镇", "123": "龙山镇",
-    },
-}  # fmt: skip
-
+STREETS: dict[str, dict[str, str]] = _PLACES["streets"]
 # Streets shown first, and so kept by the small scale: where the brand programs happen.
-FEATURED_STREETS = {
-    "330203": ["003", "001", "004"],  # 西门 (朝阳社区 一人一岗), 南门, 月湖
-    "330205": ["103", "001", "006"],  # 慈城 (毛岙村 红黑榜), 外滩, 庄桥
-    "330206": ["002", "004", "003"],  # 新碶 (大港社区 小马拉大车), 大碶, 小港
-    "330211": ["001", "004", "003"],  # 招宝山 (红色物业联建), 庄市, 骆驼
-    "330212": ["010", "002", "006"],  # 明楼 (划船社区 365工作法), 钟公庙, 首南
-    "330213": ["005", "100", "001"],  # 萧王庙 (滕头村), 溪口, 锦屏
-    "330225": ["001", "101", "102"],  # 丹东, 石浦, 西周
-    "330226": ["001", "002", "106"],  # 跃龙, 桃源, 前童
-    "330281": ["103", "001", "114"],  # 泗门 (谢家路村 小板凳工作法), 梨洲, 梁弄 (横坎头村)
-    "330282": ["004", "123", "002"],  # 浒山, 龙山, 宗汉
-}
-
+FEATURED_STREETS: dict[str, list[str]] = _PLACES["featured_streets"]
 # Real communities and villages, first in their street.
-KNOWN_COMMUNITIES = {
-    "330203003": ["朝阳社区", "文昌社区", "新芝社区", "宝善社区", "翠柏社区", "苍松社区", "望京社区"],
-    "330203001": ["万安社区", "柳锦社区", "长春社区", "紫金社区"],
-    "330203002": ["和义社区", "郁家巷社区", "开明社区", "县前社区"],
-    "330203004": ["青石社区", "天一社区", "郡庙社区", "平桥社区", "银杏社区", "镇明社区", "桂井社区"],
-    "330203005": ["中山社区", "县学社区", "孝闻社区", "公园社区", "秀水社区"],
-    "330203006": ["安丰社区", "牡丹社区", "泰安社区"],
-    "330205001": ["槐树社区", "桃渡社区", "白沙社区"],
-    "330205103": ["毛岙村", "半浦村", "王家坝村"],
-    "330206002": ["大港社区", "明港社区", "华山社区", "岷山社区"],
-    "330211001": [
-        "顺隆社区", "西门社区", "胜利路社区", "涨鉴碶社区", "后大街社区",
-        "总浦桥社区", "海港社区", "城东社区", "车站路社区", "白龙社区",
-    ],
-    "330211004": ["勤勇村"],
-    "330212010": ["划船社区"],
-    "330212110": ["陈介桥村"],
-    "330213005": ["滕头村"],
-    "330213100": ["岩头村"],
-    "330225101": ["东门村"],
-    "330281103": ["谢家路村"],
-    "330281114": ["横坎头村"],
-    "330282123": ["方家河头村"],
-}  # fmt: skip
+KNOWN_COMMUNITIES: dict[str, list[str]] = _PLACES["known_communities"]
 
 # Where the demo accounts sit: 海曙区 › 西门街道 › 朝阳社区, home of 一人一岗.
 DEMO_DISTRICT_CODE = "330203"
@@ -192,51 +93,22 @@ SCALES = {
 
 # --- Names -------------------------------------------------------------------------------
 
-# Surnames by frequency in Zhejiang (weights in per mille, rounded); 俞 应 竺 邬 are Ningbo's own.
-SURNAMES = _words(
-    "王90 陈88 张52 李44 周36 徐35 胡30 林28 朱27 吴26 刘24 杨22 叶20 孙19 黄18 郑18 沈17 "
-    "何16 俞15 应14 金14 邵12 钱12 冯12 楼11 蒋11 许11 董10 毛10 方10 汪9 戴9 史9 谢9 "
-    "鲍8 袁8 屠7 竺7 邬7 虞7 孔6 范6 任6 傅6 魏5 忻5 乐5 施5 岑5 柴4 卢4 裘4 童4 韩4"
-)
-_SURNAME_CHARS = [s[0] for s in SURNAMES]
-_SURNAME_CUM = list(accumulate(int(s[1:]) for s in SURNAMES))
-
-# Given names by generation: (whole names, first characters, second characters).
-GIVEN_NAMES = {
-    ("M", "old"): ("建国 国强 志明 德华 根福 国平 永康 荣华 秀龙 祖康", "建国志德永荣振福忠金", "国明华康平龙根庆法林"),
-    ("F", "old"): ("秀英 桂芳 玉兰 美娟 月娥 彩芬 雅芬 素珍 杏娣 菊芬", "秀桂玉美月彩雅素菊宝", "英芳兰娟娥芬珍娣凤琴"),
-    ("M", "mid"): ("伟 军 斌 海波 建华 杰 强 立新 剑锋 晓东 卫东 勇", "海建立晓卫国志剑伟永", "波华新东峰军明斌刚平"),
-    ("F", "mid"): ("丽 红 燕 敏 静 丽娟 海燕 雪芬 晓燕 丽萍 春燕 亚萍", "丽海雪晓春亚美慧素红", "娟燕芬萍霞红敏静琴丽"),
-    ("M", "young"): ("浩 宇航 子轩 俊杰 一鸣 梓豪 晨 凯 博文 家豪 昊天 鑫", "浩宇子俊一梓博家昊嘉", "航轩杰鸣豪文天宇辰然"),
-    ("F", "young"): ("欣怡 雨婷 佳怡 诗涵 梦瑶 思雨 婧 倩 琳 佳琪 悦 婷婷", "欣雨佳诗梦思若语静可", "怡婷涵瑶雨琪萱彤妍悦"),
-}  # fmt: skip
-
-# Two-character bases for generated communities (…社区) and pieces of village names (…村).
-COMMUNITY_BASES = _words(
-    "春晖 锦苑 丽园 和平 明湖 翠屏 嘉和 东方 海韵 江南 甬江 文锦 怡园 长丰 四明 天童 育才 朝晖 "
-    "惠风 桃源 银河 金桥 宁丰 兴宁 泰和 瑞丰 潜龙 宝庆 新城 湖光 春江 芝兰 荷花 樱花 丹桂 紫荆 "
-    "海晏 永丰 青林 云台 清河 双桥 南塘 星光 晨曦 阳光 天合 福庆 绿岛 水岸 学府 中兴 康宁 宁馨 "
-    "碧水 前进 东湖 西湖 南湖 北斗 新河 迎春 联丰 广安 华光 恒春 彩虹 曙光 凌霄 常青 百合 桂花 "
-    "望海 观澜 御园 雅苑 书香 枫林 梅园 竹林 松园 柳汀 金港 银亿 环城 镇安 鼓楼 三江 香樟 锦绣"
-)
-VILLAGE_PREFIXES = _words("上 下 前 后 东 西 南 北 大 小 新 老 青 石 马 龙 凤 白 黄 红 金 柳 竹 桃 高 塘")
-VILLAGE_FEATURES = _words("岙 山 桥 塘 浦 溪 岭 湾 头 墩 堰 碶 洋 江 畈 埠 岗 河 庄 坑")
-
-WORK_UNITS = _words(
-    "宁波市第一医院 宁波市第二医院 宁波市中医院 宁波市妇女儿童医院 宁波大学 宁波工程学院 浙江万里学院 "
-    "宁波职业技术学院 宁波诺丁汉大学 宁波银行 中国银行宁波市分行 宁波舟山港集团 宁波市轨道交通集团 "
-    "国网宁波供电公司 宁波市公共交通集团 宁波市水务环境集团 宁波日报报业集团 宁波海关 宁波市教育局 "
-    "宁波市市场监督管理局 宁波市城市管理局 宁波市税务局 宁波市图书馆 雅戈尔集团 方太集团 均胜电子 "
-    "奥克斯集团 宁波港城建设集团 宁波市邮政分公司 宁波市消防救援支队"
-)
-DISTRICT_WORK_UNITS = ("人民医院", "人民政府", "教育局", "市场监督管理局", "实验学校", "城市管理局")
-MOBILE_PREFIXES = _words(
-    "130 131 133 135 136 137 138 139 150 151 152 155 157 158 159 166 173 177 180 181 "
-    "183 185 186 187 188 189 191 198 199"
-)
+_PEOPLE = load(DATA / "people.json")
+# Surnames by frequency in Zhejiang (weights in per mille).
+_SURNAME_CHARS = list(_PEOPLE["surnames"])
+_SURNAME_CUM = list(accumulate(_PEOPLE["surnames"].values()))
+# Given names by sex and generation: whole names, first characters, second characters.
+GIVEN_NAMES: dict[str, dict[str, dict[str, list[str]]]] = _PEOPLE["given_names"]
+# Bases for generated communities (…社区) and pieces of village names (…村).
+COMMUNITY_BASES: list[str] = _PEOPLE["community_bases"]
+VILLAGE_PREFIXES: list[str] = _PEOPLE["village_prefixes"]
+VILLAGE_FEATURES: list[str] = _PEOPLE["village_features"]
+WORK_UNITS: list[str] = _PEOPLE["work_units"]
+DISTRICT_WORK_UNITS: list[str] = _PEOPLE["district_work_units"]
+MOBILE_PREFIXES: list[str] = _PEOPLE["mobile_prefixes"]
 # Where members born outside Ningbo come from (新宁波人): area codes of their ID numbers.
-OTHER_AREAS = _words("330100 330600 331000 330700 340100 341200 360100 410100 430100 510100 520100 320300")
-ELSEWHERE = ("上海", "杭州", "深圳", "苏州", "广州")
+OTHER_AREAS: list[str] = _PEOPLE["other_areas"]
+ELSEWHERE: list[str] = _PEOPLE["elsewhere"]
 CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -458,10 +330,12 @@ class MemberMaker:
     @staticmethod
     def _given_name(rng: random.Random, gender: str, born: int) -> str:
         era = "old" if born < 1966 else "mid" if born < 1986 else "young"
-        whole, firsts, seconds = GIVEN_NAMES[(gender, era)]
+        names = GIVEN_NAMES[gender][era]
         if rng.random() < 0.5:
-            return rng.choice(whole.split())
-        return rng.choice(firsts) + rng.choice(seconds) if rng.random() < 0.8 else rng.choice(seconds)
+            return rng.choice(names["whole"])
+        if rng.random() < 0.8:
+            return rng.choice(names["first"]) + rng.choice(names["second"])
+        return rng.choice(names["second"])
 
     def _unique_id_number(
         self, rng: random.Random, district: str, birth: dt.date, gender: str
@@ -603,7 +477,7 @@ class Seeder:
         return PartyOrganization.objects.bulk_update(orgs, ["path", "secretary"], batch_size=1000)
 
 
-def refresh_statistics() -> None:
+def refresh_statistics(models: Iterable[type[Model]] = (Region, PartyOrganization, PartyMember)) -> None:
     """VACUUM ANALYZE the bulk-loaded tables (PostgreSQL).
 
     Until autovacuum gets to them, the planner believes they are nearly empty: it estimated 23
@@ -613,7 +487,7 @@ def refresh_statistics() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (Region, PartyOrganization, PartyMember):
+        for model in models:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 

@@ -20,13 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from grids import exports, imports, member_sheet, selectors, tasks
-from grids.filters import MemberFilter
 from grids.forms import OrganizationChoiceField, limit_organizations
-from grids.models import ImportStatus, MemberImportJob, PartyMember
+from grids.models import ImportStatus, MemberImportJob
 from portal import gates
 from portal.errors import DomainError
 from portal.pages import require
-from portal.scoping import Action, Actor
+from portal.scoping import Actor
 from portal.tasks import enqueue
 
 log = logging.getLogger(__name__)
@@ -79,10 +78,16 @@ def member_import(request: HttpRequest) -> HttpResponse:
             return redirect("grids:import_job", pk=job.pk)
     recent = (
         selectors.import_jobs_visible(request.user)
-        .filter(created_by=request.user)
+        .filter(owner=request.user)
         .select_related("organization")
         .only(
-            "pk", "original_name", "status", "total_rows", "imported_rows", "created_at", "organization__name"
+            "pk",
+            "original_name",
+            "status",
+            "progress_total",
+            "imported_rows",
+            "created_at",
+            "organization__name",
         )
     )
     context = {"form": form, "recent_jobs": recent[:RECENT_JOBS], "nav_active": "members"}
@@ -112,14 +117,16 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @require(gates.SIGNED_IN)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(
-        selectors.import_jobs_visible(request.user).select_related("organization", "created_by"), pk=pk
+        selectors.import_jobs_visible(request.user).select_related("organization", "owner"), pk=pk
     )
     context = {
         "job": job,
         "pending": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
         "progress_text": _progress_text(job),
         "row_errors": [e for e in job.errors if e.get("row")],
-        "file_errors": [e for e in job.errors if not e.get("row")],
+        # The machinery's own message (a crash, or given up after repeated interruptions) is a file error too.
+        "file_errors": [e for e in job.errors if not e.get("row")]
+        + ([{"message": job.message}] if job.message else []),
         "nav_active": "members",
     }
     return render(request, "grids/import_job.html", context)
@@ -128,17 +135,17 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require(gates.SIGNED_IN)
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    fields = ("status", "total_rows", "processed_rows", "imported_rows", "errors")
+    fields = ("status", "progress_total", "progress_done", "imported_rows", "errors", "message")
     job = get_object_or_404(selectors.import_jobs_visible(request.user).only(*fields), pk=pk)
     finished = job.status in (ImportStatus.DONE, ImportStatus.FAILED)
     return JsonResponse(
         {
             "status": job.status,
             "status_label": job.get_status_display(),
-            "total": job.total_rows,
-            "processed": job.processed_rows,
+            "total": job.progress_total,
+            "processed": job.progress_done,
             "imported": job.imported_rows,
-            "error_count": len(job.errors),
+            "error_count": len(job.errors) + bool(job.message),
             "percent": 100 if finished else job.percent,
             "finished": finished,
             "message": _progress_text(job),
@@ -149,10 +156,10 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
 def _progress_text(job: MemberImportJob) -> str:
     if job.status == ImportStatus.QUEUED:
         return _("排队等待处理……")
-    if job.status == ImportStatus.RUNNING and not job.total_rows:
+    if job.status == ImportStatus.RUNNING and not job.progress_total:
         return _("正在读取文件……")
     if job.status == ImportStatus.RUNNING:
-        return _("已检查 %(done)d / %(total)d 行") % {"done": job.processed_rows, "total": job.total_rows}
+        return _("已检查 %(done)d / %(total)d 行") % {"done": job.progress_done, "total": job.progress_total}
     if job.status == ImportStatus.DONE:
         return _("已导入 %(count)d 名党员") % {"count": job.imported_rows}
     return _("有错误，没有导入任何党员")
@@ -161,20 +168,21 @@ def _progress_text(job: MemberImportJob) -> str:
 @require(gates.EXPORT)
 def member_export(request: HttpRequest) -> HttpResponse:
     user = request.user
-    filterset = MemberFilter(request.GET, queryset=PartyMember.objects.visible_to(user, Action.EXPORT))
+    filterset = exports.export_filterset(user, request.GET)
     if not filterset.is_valid():
         # An ignored filter would export more people than the page showed.
         messages.error(request, _("筛选条件有误，未导出。请修改后再试。"))
         return redirect(reverse("grids:member_list") + "?" + request.GET.urlencode())
     total = filterset.qs.count()
-    if total > settings.EXPORT_MAX_ROWS:
-        # openpyxl writes ~5,000 rows a second: a whole city would outlast the request timeout.
-        messages.error(
-            request,
-            _("共 %(total)s 人，超过单次导出上限 %(limit)s 人。请按区县或街道筛选后分批导出。")
-            % {"total": f"{total:,}", "limit": f"{settings.EXPORT_MAX_ROWS:,}"},
-        )
-        return redirect(reverse("grids:member_list") + "?" + request.GET.urlencode())
+    if total > settings.EXPORT_SYNC_MAX_ROWS:
+        # openpyxl writes ~5,000 rows a second: a large list is written in the background (a POST starts it).
+        context = {
+            "total": total,
+            "query": request.GET.urlencode(),
+            "keep_hours": settings.EXPORT_KEEP_HOURS,
+            "nav_active": "members",
+        }
+        return render(request, "grids/member_export_start.html", context)
     # Rows are written to a temporary file, not held in memory.
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it once sent
     count = exports.export_members(filterset.qs, out)

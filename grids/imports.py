@@ -6,17 +6,14 @@ uploader. A bad file leaves the job FAILED with each bad row and why, and nothin
 The file format itself (columns, template, parsing) is ``grids.member_sheet``.
 """
 
-import datetime as dt
 import logging
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from grids.member_sheet import (
@@ -28,18 +25,16 @@ from grids.member_sheet import (
     cell_text,
     read_rows,
 )
-from grids.models import ImportStatus, MemberImportJob, PartyMember, PartyOrganization
+from grids.models import MemberImportJob, PartyMember, PartyOrganization
 from grids.selectors import organizations_changeable
 from grids.services import ID_NUMBER_TAKEN, build_member, registered_id_hashes
+from portal import jobs
 from portal.errors import NotAllowed
 from portal.scoping import Action, Actor, can
 
 log = logging.getLogger(__name__)
 
 MAX_LISTED_ERRORS = 200
-STALLED_AFTER = timedelta(minutes=5)
-# A task is killed after 45 minutes (see grids.tasks): a job RUNNING this long after upload lost its worker.
-ABANDONED_AFTER = timedelta(hours=6)
 BULK_BATCH_SIZE = 500
 # Rows checked between two queries for registered ID numbers, and between two progress writes.
 CHECK_BATCH_SIZE = 1_000
@@ -153,59 +148,46 @@ def import_create(*, actor: Actor, organization: PartyOrganization, upload: Uplo
     """Store the upload as a QUEUED job; ``import_run`` (now or in a task) does the rest."""
     if not can(actor, Action.CHANGE, organization):
         raise NotAllowed()
-    job = MemberImportJob(organization=organization, created_by=actor, original_name=upload.name[-255:])
+    job = MemberImportJob(organization=organization, owner=actor, original_name=upload.name[-255:])
     job.file.save(upload.name, upload, save=False)
     job.save()
     return job
 
 
-def import_run(job_id: int) -> None:
-    """Check and import one job's file. Safe to call twice: only the caller that moves the job from
-    QUEUED to RUNNING does anything."""
-    claimed = MemberImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING
-    )
-    if claimed != 1:
-        return
-    job = MemberImportJob.objects.select_related("organization", "created_by").get(pk=job_id)
-    # Errors are stored with the job, so they are written in the portal's language, not the caller's.
-    with translation.override(settings.LANGUAGE_CODE):
-        try:
-            _process(job)
-        except Exception:  # nothing was saved (one transaction), so the user can simply upload again
-            log.exception("member import %s failed", job_id)
-            _fail(job, [row_error(None, None, _("处理文件时出错，没有导入任何党员。请稍后重新上传。"))])
-        finally:
-            _discard_file(job.pk, job.file.name)
+def import_run(job_id: int, *, heartbeat: bool = False) -> None:
+    """Check and import one job's file. Safe to call twice: see ``portal.jobs.run``."""
+    jobs.run(MEMBER_IMPORT, job_id, heartbeat=heartbeat)
 
 
-def _process(job: MemberImportJob) -> None:
-    if not can(job.created_by, Action.CHANGE, job.organization):
-        _fail(job, [row_error(None, None, _("您已无权向该党组织导入党员。"))])
+def _work(job: MemberImportJob, run: jobs.Run) -> None:
+    # Run again from the start after a takeover: nothing of an interrupted attempt was saved.
+    if not can(job.owner, Action.CHANGE, job.organization):
+        _fail(run, [row_error(None, None, _("您已无权向该党组织导入党员。"))])
         return
     try:
         with job.file.open("rb") as fileobj:
             records = read_rows(fileobj)
     except ImportFileError as error:
-        _fail(job, [row_error(None, None, str(error))])
+        _fail(run, [row_error(None, None, str(error))])
         return
-    MemberImportJob.objects.filter(pk=job.pk).update(total_rows=len(records))
-    members, errors = _check_rows(job, records)
+    run.progress(0, total=len(records))
+    members, errors = _check_rows(job, records, run)
     if errors:
-        _fail(job, _listed(errors, len({e["row"] for e in errors})))
+        _fail(run, _listed(errors, len({e["row"] for e in errors})))
     else:
-        _commit(job, members)
+        _commit(job, members, run)
 
 
-def _check_rows(job: MemberImportJob, records: list[dict[str, Any]]) -> tuple[list[PartyMember], list[dict]]:
+def _check_rows(
+    job: MemberImportJob, records: list[dict[str, Any]], run: jobs.Run
+) -> tuple[list[PartyMember], list[dict]]:
     checker = RowChecker(default=job.organization, organizations=_named_organizations(job, records))
     members, errors = [], []
     for start in range(0, len(records), CHECK_BATCH_SIZE):
         batch_members, batch_errors = checker.check_batch(records[start : start + CHECK_BATCH_SIZE])
         members.extend(batch_members)
         errors.extend(batch_errors)
-        done = min(start + CHECK_BATCH_SIZE, len(records))
-        MemberImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+        run.progress(min(start + CHECK_BATCH_SIZE, len(records)))  # also renews the lease
     return members, errors
 
 
@@ -214,7 +196,7 @@ def _named_organizations(job: MemberImportJob, records: list[dict[str, Any]]) ->
     ids = {int(t) for t in (cell_text(r.get("organization")) for r in records) if t.isdigit() and len(t) < 19}
     if not ids:
         return {}
-    allowed = organizations_changeable(job.created_by).filter(pk__in=ids)
+    allowed = organizations_changeable(job.owner).filter(pk__in=ids)
     return {org.pk: org for org in allowed}
 
 
@@ -231,78 +213,43 @@ def _listed(errors: list[dict[str, Any]], bad_rows: int) -> list[dict[str, Any]]
     return [*errors[:MAX_LISTED_ERRORS], row_error(None, None, note)]
 
 
-class _Lost(Exception):
-    """The job stopped being ours (the sweeper gave up on it) before its rows were saved."""
-
-
-def _commit(job: MemberImportJob, members: list[PartyMember]) -> None:
+def _commit(job: MemberImportJob, members: list[PartyMember], run: jobs.Run) -> None:
     try:
         with transaction.atomic():
-            # Marking DONE first, conditionally, locks the job row: a concurrent sweep waits, then sees DONE.
-            finished = MemberImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
-                status=ImportStatus.DONE,
-                processed_rows=len(members),
-                imported_rows=len(members),
-                errors=[],
-                finished_at=timezone.now(),
-            )
-            if finished != 1:
-                raise _Lost
+            # Marking DONE first, conditionally on still holding the job, locks its row: a worker taking
+            # over waits, then sees DONE; if the job was taken over already, Lost rolls back and saves nothing.
+            run.finish(progress_done=len(members), imported_rows=len(members), errors=[])
             bulk_create_with_history(
                 members,
                 PartyMember,
                 batch_size=BULK_BATCH_SIZE,
-                default_user=job.created_by,
+                default_user=job.owner,
                 default_change_reason=f"Excel导入 #{job.pk}",
             )
-    except _Lost:
-        log.warning("member import %s was given up before it finished; nothing saved", job.pk)
     except IntegrityError:
         # Someone registered one of these ID numbers after the rows were checked: the unique hash refused it.
         message = _("有身份证号在检查之后被他人登记，没有导入任何党员。请重新上传，以查看是哪一行。")
-        _fail(job, [row_error(None, None, message)])
+        _fail(run, [row_error(None, None, message)])
 
 
-def _fail(job: MemberImportJob, errors: list[dict[str, Any]]) -> None:
-    MemberImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
-        status=ImportStatus.FAILED, errors=errors, imported_rows=0, finished_at=timezone.now()
+def _fail(run: jobs.Run, errors: list[dict[str, Any]]) -> None:
+    run.fail(errors=errors, imported_rows=0)
+
+
+def _discard_upload(job: MemberImportJob) -> None:
+    """The upload holds full ID numbers: it is deleted as soon as the job has ended, either way (PIPL)."""
+    if job.file.name:
+        job.file.storage.delete(job.file.name)
+        MemberImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+MEMBER_IMPORT = jobs.register(
+    jobs.JobKind(
+        name="grids.member_import",
+        model=MemberImportJob,
+        work=_work,
+        crash_message=gettext_lazy("处理文件时出错，没有导入任何党员。请稍后重新上传。"),
+        gave_up_message=gettext_lazy("处理多次中断，没有导入任何党员。请重新上传。"),
+        discard=_discard_upload,
     )
-
-
-def _discard_file(job_id: int, name: str) -> None:
-    """The upload holds full ID numbers: it is deleted as soon as it has been read (PIPL)."""
-    if not name:
-        return
-    try:
-        MemberImportJob._meta.get_field("file").storage.delete(name)
-    except OSError:
-        log.exception("could not delete the upload of member import %s", job_id)
-        return
-    MemberImportJob.objects.filter(pk=job_id).update(file="")
-
-
-def stalled_import_ids(now: dt.datetime | None = None) -> list[int]:
-    """Jobs still QUEUED a while after upload: their message was lost (the broker was down)."""
-    cutoff = (now or timezone.now()) - STALLED_AFTER
-    return list(
-        MemberImportJob.objects.filter(status=ImportStatus.QUEUED, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:100]
-    )
-
-
-def fail_abandoned_imports(now: dt.datetime | None = None) -> int:
-    """RUNNING jobs whose worker died: nothing of theirs was saved, so say so and let the user retry."""
-    now = now or timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
-        errors = [row_error(None, None, _("处理中断，没有导入任何党员。请重新上传。"))]
-    abandoned = MemberImportJob.objects.filter(
-        status=ImportStatus.RUNNING, created_at__lt=now - ABANDONED_AFTER
-    )
-    given_up = 0
-    for job_id, name in abandoned.values_list("pk", "file")[:100]:
-        # Conditional, like every status change here: a job finishing right now keeps its result.
-        if abandoned.filter(pk=job_id).update(status=ImportStatus.FAILED, errors=errors, finished_at=now):
-            given_up += 1
-            _discard_file(job_id, name)
-    return given_up
+)

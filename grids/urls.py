@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import import_views, views
+from grids import export_views, import_views, views
 
 app_name = "grids"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
     path("members/", views.member_list, name="member_list"),
     path("members/export.xlsx", import_views.member_export, name="member_export"),
+    path("members/exports/", export_views.export_start, name="export_start"),
+    path("members/exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path("members/exports/<int:pk>/progress/", export_views.export_progress, name="export_progress"),
+    path("members/exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("members/new/", views.member_create, name="member_create"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),

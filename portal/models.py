@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -179,3 +180,51 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal} {self.key}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("处理中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class Job(models.Model):
+    """What every background job table inherits: status, owner, progress, lease and attempts.
+
+    An abstract base rather than one shared table: each kind keeps typed columns of its own (an
+    import's organization and error rows, an export's filters and file) with real foreign keys and its
+    own scope, and ``portal.jobs`` runs any of them the same way. See ``portal.jobs`` for the states.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发起人")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress_done = models.PositiveIntegerField(_("已处理"), default=0)
+    progress_total = models.PositiveIntegerField(_("总数"), default=0)
+    # The worker holding the job renews this while it runs; once it lapses, any worker may take over.
+    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
+    # Incremented by each take: a cap on retries, and the fencing token that tells a worker the
+    # job is still its own (a worker that was only slow, not dead, cannot finish a taken-over job).
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+        # The sweep's question every minute: which jobs are waiting or lost?
+        indexes = [models.Index(fields=["status", "lease_until"], name="%(app_label)s_%(class)s_sweep")]
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return min(100, int(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

@@ -1,20 +1,29 @@
 """Small helpers that every app's browser views share: the gate, 404s, pagination, service errors on forms."""
 
+import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import cached_property
 
 from portal.errors import DomainError
 from portal.gates import Gate
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+# Lists up to this long are counted exactly on every view; a longer one's count is cached.
+EXACT_COUNT_UP_TO = 5000
+COUNT_TTL = 300  # seconds a long list's count is reused: "共 300,000 名党员" may lag by minutes
 View = Callable[..., HttpResponse]
 
 
@@ -45,9 +54,50 @@ def found_or_404(obj: T | None) -> T:
     return obj
 
 
+class CityPaginator(Paginator):
+    """A paginator that does not count a whole city on every view.
+
+    Counting 300,000 members took 120 ms, ten times the home page. A list is counted with a
+    bounded ``COUNT`` (at most ``EXACT_COUNT_UP_TO + 1`` rows read, one query as before), which
+    is exact for the short lists staff mostly see. A longer list's count is computed once and
+    reused for ``COUNT_TTL`` seconds under a key made of its SQL, so each scope and filter has its
+    own; ``approximate`` then tells the template to say "约".
+    """
+
+    approximate = False
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return len(self.object_list)
+        queryset = self.object_list.order_by()
+        bounded = queryset[: EXACT_COUNT_UP_TO + 1].count()
+        if bounded <= EXACT_COUNT_UP_TO:
+            return bounded
+        self.approximate = True
+        return _cached_count(queryset)
+
+
+def _cached_count(queryset: QuerySet) -> int:
+    sql, params = queryset.query.sql_with_params()
+    key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    try:
+        found = cache.get(key)
+    except Exception:  # a cache that is down costs a count, never the page
+        logger.warning("list count cache unavailable", exc_info=True)
+        found = None
+    if found is None:
+        found = queryset.count()
+        try:
+            cache.set(key, found, COUNT_TTL)
+        except Exception:
+            logger.warning("list count cache unavailable", exc_info=True)
+    return found
+
+
 def paginate(request: HttpRequest, queryset: QuerySet | Sequence[Any], per_page: int) -> Page:
     """The page named by ``?page=``; a page number out of range or not a number gives a valid page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CityPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def add_service_error(form: BaseForm, error: DomainError | ValidationError) -> None:

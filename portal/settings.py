@@ -270,7 +270,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "portal.tasks.purge_idempotency_records", "schedule": 3600.0},
-    "resume-stalled-imports": {"task": "grids.tasks.resume_stalled_imports", "schedule": 300.0},
+    # Every minute: a job queued while the broker was down starts within two minutes of its return, and a
+    # job whose worker was killed is taken over within about two minutes (lease + one sweep).
+    "sweep-jobs": {"task": "portal.tasks.sweep_jobs", "schedule": 60.0},
+    "purge-expired-exports": {"task": "grids.tasks.purge_expired_exports", "schedule": 3600.0},
     "sweep-orphaned-media": {
         "task": "portal.tasks.sweep_orphaned_media",
         "schedule": crontab(day_of_week="sun", hour=3, minute=30),  # weekly, at night
@@ -279,7 +282,13 @@ CELERY_BEAT_SCHEDULE = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # A cache error is logged and the page computes without it: Redis down never fails a page.
+            "BACKEND": "portal.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast: an unreachable Redis must not hold every request for the OS's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -343,5 +352,16 @@ LOGGING = {
 
 # Member imports above this many rows run as a background task with a progress bar.
 IMPORT_SYNC_MAX_ROWS = envint("IMPORT_SYNC_MAX_ROWS", "200")
-# One Excel export holds at most this many members (about 10 s of writing).
-EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", "50000")
+# Member exports above this many rows are written by a background job with a progress page (openpyxl
+# writes ~5,000 rows a second: the request stays under a couple of seconds).
+EXPORT_SYNC_MAX_ROWS = envint("EXPORT_SYNC_MAX_ROWS", "10000")
+# A finished background export can be downloaded (by the user who asked) for this long, then it is deleted.
+EXPORT_KEEP_HOURS = envint("EXPORT_KEEP_HOURS", "24")
+
+# Background jobs (portal.jobs): a worker renews its lease every heartbeat; a job whose lease lapsed
+# (worker killed) is taken over; one queued this long without starting is sent again; after this many
+# takes it is given up with a message.
+JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", "60")
+JOB_HEARTBEAT_SECONDS = envint("JOB_HEARTBEAT_SECONDS", "15")
+JOB_QUEUED_GRACE_SECONDS = envint("JOB_QUEUED_GRACE_SECONDS", "60")
+JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", "3")

@@ -5,10 +5,19 @@ from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from portal import media
+from portal import jobs, media
 from portal.api import idempotency
 
 log = logging.getLogger(__name__)
+
+# Every job task: the soft limit leaves the job time to record its failure, and both stay well inside
+# the broker's visibility timeout (an hour), so a slow job is never handed to a second worker.
+JOB_TASK_OPTIONS: dict[str, Any] = {
+    "ignore_result": True,
+    "acks_late": True,
+    "soft_time_limit": 40 * 60,
+    "time_limit": 45 * 60,
+}
 
 
 def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
@@ -21,6 +30,19 @@ def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
             log.exception("could not enqueue %s%r", task.name, args)
 
     transaction.on_commit(send)
+
+
+@shared_task(bind=True, **JOB_TASK_OPTIONS)
+def run_job(self: Task, kind: str, pk: int) -> None:
+    # Safe to run twice (a redelivery, or a sweep racing the first message): see portal.jobs.take.
+    jobs.run(jobs.kind_named(kind), pk, heartbeat=not self.request.is_eager)
+
+
+@shared_task(ignore_result=True)
+def sweep_jobs() -> int:
+    """Every minute: re-send jobs whose message was lost or whose worker died, give up on hopeless ones."""
+    result = jobs.sweep(send=lambda kind, pk: enqueue(run_job, kind, pk))
+    return len(result.resent)
 
 
 @shared_task(ignore_result=True)

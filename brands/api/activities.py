@@ -39,7 +39,9 @@ class ActivitySerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     brand_name = serializers.CharField(source="brand.name", read_only=True, default=None)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    attendees = serializers.PrimaryKeyRelatedField(
+        source="attendee_list", many=True, read_only=True, pk_field=serializers.IntegerField()
+    )
     attendance_rate = serializers.IntegerField(read_only=True, allow_null=True)
     photos = ActivityPhotoSerializer(many=True, read_only=True)
 
@@ -117,7 +119,9 @@ class ActivityCreateSerializer(serializers.Serializer):
 
 def _with_details(records: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecord]:
     return records.select_related("organization", "region", "brand").prefetch_related(
-        Prefetch("attendees", queryset=PartyMember.objects.only("id")), "photos"
+        # to_attr: a prefetched many-to-many otherwise builds a filtered queryset per record.
+        Prefetch("attendees", queryset=PartyMember.objects.only("id"), to_attr="attendee_list"),
+        "photos",
     )
 
 

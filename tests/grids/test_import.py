@@ -16,6 +16,7 @@ from grids import imports, member_sheet, tasks
 from grids.models import ImportStatus, MemberImportJob, MemberStatus, PartyMember
 from grids.services import member_create
 from portal.privacy import hash_id_number
+from portal.tasks import sweep_jobs
 from portal.validators import id_gender
 from tests.factories import han_number, make_id_number
 
@@ -101,7 +102,7 @@ def test_a_good_file_imports_every_row(secretary_client, world):
     job = MemberImportJob.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("grids:import_job", args=[job.pk])
-    assert (job.status, job.total_rows, job.processed_rows, job.imported_rows) == ("done", 3, 3, 3)
+    assert (job.status, job.progress_total, job.progress_done, job.imported_rows) == ("done", 3, 3, 3)
     assert job.errors == []
     assert PartyMember.objects.count() == before + 3
     member = PartyMember.objects.get(id_number_hash=hash_id_number(number))
@@ -459,7 +460,7 @@ def test_the_progress_endpoint_reports_a_running_job(secretary_client, world):
         actor=world.haishu_secretary, organization=world.haishu_branch, upload=upload(xlsx([row()]))
     )
     MemberImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, total_rows=400, processed_rows=100
+        status=ImportStatus.RUNNING, progress_total=400, progress_done=100
     )
 
     progress = secretary_client.get(reverse("grids:import_progress", args=[job.pk])).json()
@@ -488,12 +489,15 @@ def test_a_job_already_running_is_not_processed_again(world):
     job = imports.import_create(
         actor=world.haishu_secretary, organization=world.haishu_branch, upload=upload(xlsx([row()]))
     )
-    MemberImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    # Held by a live worker: its lease has not lapsed.
+    MemberImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, attempts=1, lease_until=timezone.now() + timedelta(seconds=60)
+    )
 
     tasks.run_member_import(job.pk)
 
     job.refresh_from_db()
-    assert (job.status, job.processed_rows) == (ImportStatus.RUNNING, 0)
+    assert (job.status, job.progress_done) == (ImportStatus.RUNNING, 0)
     assert not PartyMember.objects.filter(name="王小梅").exists()
 
 
@@ -506,10 +510,10 @@ def test_the_sweep_resumes_jobs_whose_message_was_lost(world, django_capture_on_
         )
         for name in ("王小梅", "陈芳")
     )
-    MemberImportJob.objects.filter(pk=stalled.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    MemberImportJob.objects.filter(pk=stalled.pk).update(created_at=timezone.now() - timedelta(seconds=61))
 
     with django_capture_on_commit_callbacks(execute=True):
-        resumed = tasks.resume_stalled_imports()
+        resumed = sweep_jobs()
 
     assert resumed == 1
     stalled.refresh_from_db()
@@ -517,22 +521,47 @@ def test_the_sweep_resumes_jobs_whose_message_was_lost(world, django_capture_on_
     assert (stalled.status, fresh.status) == (ImportStatus.DONE, ImportStatus.QUEUED)
 
 
-def test_the_sweep_gives_up_on_a_job_whose_worker_died(world):
+def test_the_sweep_takes_over_a_job_whose_worker_died(world, django_capture_on_commit_callbacks):
     job = imports.import_create(
         actor=world.haishu_secretary, organization=world.haishu_branch, upload=upload(xlsx([row()]))
     )
+    # Killed mid-job: progress frozen, lease lapsed a moment ago.
     MemberImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, created_at=timezone.now() - timedelta(hours=7)
+        status=ImportStatus.RUNNING,
+        attempts=1,
+        progress_total=1,
+        lease_until=timezone.now() - timedelta(seconds=1),
     )
 
-    tasks.resume_stalled_imports()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_jobs()
+
+    job.refresh_from_db()
+    assert (job.status, job.imported_rows, job.attempts) == (ImportStatus.DONE, 1, 2)
+    assert PartyMember.objects.filter(name="王小梅").count() == 1
+    assert job.file.name == ""
+
+
+def test_the_sweep_gives_up_on_a_job_whose_workers_keep_dying(secretary_client, world, settings):
+    job = imports.import_create(
+        actor=world.haishu_secretary, organization=world.haishu_branch, upload=upload(xlsx([row()]))
+    )
+    upload_name = job.file.name
+    MemberImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING,
+        attempts=settings.JOB_MAX_ATTEMPTS,
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )
+
+    sweep_jobs()
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
-    assert job.errors == [
-        {"row": None, "column": None, "message": "处理中断，没有导入任何党员。请重新上传。"}
-    ]
+    assert job.message == "处理多次中断，没有导入任何党员。请重新上传。"
     assert job.file.name == ""
+    assert not job.file.storage.exists(upload_name)  # full ID numbers do not stay on disk
+    page = secretary_client.get(reverse("grids:import_job", args=[job.pk])).content.decode()
+    assert "处理多次中断" in page
 
 
 def test_an_id_registered_while_the_file_was_checked_fails_the_whole_import(world, monkeypatch):
@@ -543,8 +572,8 @@ def test_an_id_registered_while_the_file_was_checked_fails_the_whole_import(worl
     )
     check_rows = imports._check_rows
 
-    def check_then_someone_registers_one(job, records):
-        members, errors = check_rows(job, records)
+    def check_then_someone_registers_one(job, records, run):
+        members, errors = check_rows(job, records, run)
         PartyMember.objects.create(
             name="别人",
             gender="F",

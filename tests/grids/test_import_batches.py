@@ -86,7 +86,7 @@ def test_registered_and_repeated_id_numbers_are_found_across_batches(world, monk
     imports.import_run(job.pk)
 
     job = MemberImportJob.objects.get(pk=job.pk)
-    assert (job.status, job.processed_rows) == (ImportStatus.FAILED, 5)
+    assert (job.status, job.progress_done) == (ImportStatus.FAILED, 5)
     assert job.errors == [
         {"row": 5, "column": "身份证号", "message": "该身份证号已登记过党员信息。"},
         {"row": 6, "column": "身份证号", "message": "身份证号与第2行重复。"},

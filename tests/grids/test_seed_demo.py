@@ -199,3 +199,22 @@ def test_it_refuses_to_create_published_passwords_outside_debug(db):
     with pytest.raises(CommandError, match="published passwords"):
         call_command("seed_demo", scale="small", stdout=StringIO())
     assert not Region.objects.exists()
+
+
+def test_the_figures_it_prints_agree(output):
+    def totals(label: str) -> dict[str, int]:
+        line = re.search(rf"^{label}: +(.*)$", output, re.M).group(1)
+        return {k: int(n.replace(",", "")) for k, n in (part.rsplit(" ", 1) for part in line.split(" · "))}
+
+    def seeders_added(what: str) -> int:
+        # "  organizations added: 232 (0.1s)" (the tree) and "organizations 8 added" (brand owners)
+        found = re.findall(rf"^  .*?\b{what}(?: added:)? ([\d,]+)", output, re.M)
+        return sum(int(n.replace(",", "")) for n in found)
+
+    run, held = totals("Added this run"), totals("In the database")
+    # The seeders' own lines add up to this run's figures...
+    assert run["organizations"] == seeders_added("organizations") > 0
+    assert run["members"] == seeders_added("members") > 0
+    # ...and, on an empty database, to what the database holds.
+    assert run == held
+    assert held["members"] == PartyMember.objects.count()

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from brands.models import ActivityRecord
 from grids.demo import CITY_CODE, DEMO_COMMUNITY_CODE, DEMO_DISTRICT_CODE, DEMO_STREET_CODE
 from grids.models import PartyMember, PartyOrganization, Region
 from portal.models import ApiScope, PartnerAPIKey, Role, RoleAssignment, User
@@ -57,6 +58,16 @@ DEMO_ACCOUNTS = (
 )
 
 
+def _counts() -> dict[str, int]:
+    models = {
+        "regions": Region,
+        "organizations": PartyOrganization,
+        "members": PartyMember,
+        "activity records": ActivityRecord,
+    }
+    return {label: model.objects.count() for label, model in models.items()}
+
+
 class Command(BaseCommand):
     help = "Build (or top up) a realistic Ningbo demo dataset and a demo account for every role."
 
@@ -82,6 +93,7 @@ class Command(BaseCommand):
                 "--allow-demo-accounts on a database no real user can reach (benchmarks)."
             )
         rng = random.Random(seed)
+        before = _counts()
         started = time.monotonic()
         timings = []
         self.new_key: str | None = None
@@ -95,7 +107,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seeder(scale=scale, rng=rng, log=self.stdout.write)
             timings.append((name, time.monotonic() - began))
-        self._report(timings, time.monotonic() - started)
+        self._report(before, timings, time.monotonic() - started)
 
     def _seeder(self, name: str) -> Seeder | None:
         if name == "demo accounts":
@@ -168,13 +180,14 @@ class Command(BaseCommand):
 
     # --- Output --------------------------------------------------------------------------
 
-    def _report(self, timings: list[tuple[str, float]], total: float) -> None:
+    def _report(self, before: dict[str, int], timings: list[tuple[str, float]], total: float) -> None:
         out = self.stdout
+        after = _counts()
         out.write("")
-        out.write(
-            f"Regions {Region.objects.count():,} · organizations {PartyOrganization.objects.count():,}"
-            f" · members {PartyMember.objects.count():,}"
-        )
+        # Each seeder's "added" lines sum to the first line; the second is what the database
+        # holds, this run's additions and whatever was there before.
+        out.write("Added this run:  " + " · ".join(f"{k} {after[k] - before[k]:,}" for k in after))
+        out.write("In the database: " + " · ".join(f"{k} {n:,}" for k, n in after.items()))
         for name, seconds in timings:
             out.write(f"  {name:<16} {seconds:8.1f}s")
         out.write(f"  {'total':<16} {total:8.1f}s")
