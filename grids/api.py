@@ -13,7 +13,9 @@ from portal.api.viewsets import ReadOnlyViewSet
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )  # the city: null
 
     class Meta:
         model = Region
@@ -59,6 +61,7 @@ class RegionViewSet(ReadOnlyViewSet):
     serializer_class = RegionSerializer
     filterset_class = RegionFilter
     lookup_field = "code"
+    lookup_value_converter = "str"
     ordering_fields = ["path", "code", "id"]
     ordering = "path"
 

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import MemberStatus, OrgKind, PartyMember, PartyOrganization, Region, RegionLevel
+from portal.filters import IdFilter
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -25,7 +26,7 @@ class RegionFilter(django_filters.FilterSet):
 class OrganizationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label=_("类型"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("上级党组织"))
+    parent = IdFilter(field_name="parent_id", label=_("上级党组织"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称"))
 
     class Meta:
@@ -40,7 +41,7 @@ class OrganizationFilter(django_filters.FilterSet):
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("姓名"))
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices, label=_("党员类别"))
-    organization = django_filters.NumberFilter(method="filter_organization", label=_("党组织（含下级）"))
+    organization = IdFilter(method="filter_organization", label=_("党组织（含下级）"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
     is_central_household = django_filters.BooleanFilter(label=_("党员中心户"))
     is_in_service = django_filters.BooleanFilter(label=_("在职党员"))

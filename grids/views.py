@@ -19,6 +19,7 @@ from grids.forms import MEMBER_MORE_FILTERS, MemberForm, OrganizationForm, tidy_
 from grids.models import PartyOrganization, Region
 from portal import gates
 from portal.errors import DomainError
+from portal.ids import parse_id
 from portal.pages import add_service_error, found_or_404, paginate, require
 from portal.scoping import Action, can
 
@@ -132,10 +133,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered_organization(request: HttpRequest) -> PartyOrganization | None:
-    value = request.GET.get("organization", "")
-    if not value.isdigit():
+    pk = parse_id(request.GET.get("organization", ""))
+    if pk is None:
         return None
-    return selectors.organizations_visible(request.user).filter(pk=value).only("pk", "name").first()
+    return selectors.organizations_visible(request.user).filter(pk=pk).only("pk", "name").first()
 
 
 @require(gates.SIGNED_IN)

@@ -4,15 +4,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.ids import parse_id
 from portal.models import ApiScope, PartnerAPIKey, RoleAssignment, User
 from portal.scoping import scope
 
@@ -25,6 +27,19 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return scope(request.user, super().get_queryset(request))
+
+    # django-simple-history looks the ids up as given: "abc" or 10^30 in the address was a 500.
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> Any:
+        if parse_id(unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> Any:
+        if parse_id(unquote(object_id)) is None or parse_id(version_id) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -1,4 +1,6 @@
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,6 +19,11 @@ class MenuEntry:
     # The gate of the page the entry leads to (None: a public page). The page's ``require(...)``
     # asks the same object, so the link is shown exactly to those who may open it.
     gate: Gate | None = None
+    # A figure shown beside the label (the unread messages), read from the user at no query.
+    count: Callable[[Any], int] | None = None
+    # "main": the menu bar; "account": beside the user's name in the header, always in sight on a
+    # phone (the menu bar folds there) and keeping the menu bar one row on a desktop.
+    place: str = "main"
 
 
 # The main menu, in display order. Public pages first; each app adds its pages here.
@@ -31,6 +38,15 @@ MENU = (
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW),
     MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES),
     MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS),
+    # The count is kept on the user row the request has loaded anyway (portal.notifications).
+    MenuEntry(
+        "messages",
+        _("消息"),
+        "message_list",
+        gates.SIGNED_IN,
+        count=lambda user: getattr(user, "unread_messages", 0),
+        place="account",
+    ),
 )
 
 
@@ -40,28 +56,45 @@ class NavItem:
     url: str
     key: str
     active: bool = False
+    count: int = 0
 
 
 def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
-    """The menu shows each role only what it can do.
+    """The menu shows each role only what it can do: ``nav_items`` in the menu bar,
+    ``account_items`` (消息) beside the user's name.
 
     Costs at most one query (the user's role assignments, cached on the user for the request),
     and none for anonymous visitors. A view may pass ``nav_active`` to choose the marked item;
     otherwise the item whose address is the longest prefix of the path is marked.
     """
-    items = [
-        NavItem(entry.label, reverse(entry.url_name), entry.key)
-        for entry in MENU
-        if entry.gate is None or entry.gate(request.user)
-    ]
-    return {"nav_items": _mark_active(items, request.path)}
+    items = _mark_active(
+        [
+            (
+                entry.place,
+                NavItem(entry.label, reverse(entry.url_name), entry.key, count=_count(entry, request)),
+            )
+            for entry in MENU
+            if entry.gate is None or entry.gate(request.user)
+        ],
+        request.path,
+    )
+    return {
+        "nav_items": [item for place, item in items if place == "main"],
+        "account_items": [item for place, item in items if place == "account"],
+    }
 
 
-def _mark_active(items: list[NavItem], path: str) -> list[NavItem]:
+def _count(entry: MenuEntry, request: HttpRequest) -> int:
+    return entry.count(request.user) if entry.count else 0
+
+
+def _mark_active(items: list[tuple[str, NavItem]], path: str) -> list[tuple[str, NavItem]]:
     # "/" is a prefix of every path, so the home item only counts on an exact match; the longest
     # prefix wins so that /grids/members/import/ marks 导入党员 rather than 党员.
-    matches = [item for item in items if path == item.url or (item.url != "/" and path.startswith(item.url))]
+    matches = [
+        item for _place, item in items if path == item.url or (item.url != "/" and path.startswith(item.url))
+    ]
     if not matches:
         return items
     current = max(matches, key=lambda item: len(item.url))
-    return [NavItem(i.label, i.url, i.key, active=i is current) for i in items]
+    return [(place, replace(item, active=item is current)) for place, item in items]

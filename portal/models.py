@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -9,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.privacy import mask_mobile, mask_name
 from portal.scoping import ScopedQuerySet, ScopeSpec
-from portal.validators import validate_mobile, validate_person_name
+from portal.validators import validate_mobile, validate_person_name, validate_site_path
 
 
 class User(AbstractUser):
@@ -17,6 +18,9 @@ class User(AbstractUser):
     mobile = models.CharField(
         _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
     )
+    # Maintained by portal.notifications in the transaction that adds or reads messages: the menu
+    # shows it on every page from the user row the request loads anyway, at no extra query.
+    unread_messages = models.PositiveIntegerField(_("未读消息"), default=0, editable=False)
 
     objects = UserManager()
 
@@ -173,6 +177,7 @@ class IdempotencyRecord(models.Model):
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
     body = models.JSONField(null=True)
+    headers = models.JSONField(default=dict, blank=True)  # those of idempotency.REPLAYED_HEADERS it had
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -228,3 +233,63 @@ class Job(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class Delivery(models.TextChoices):
+    """A message's copy by e-mail or SMS (the in-site message itself is always there)."""
+
+    NONE = "", _("不发送")
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class Message(models.Model):
+    """One in-site message (消息) to one user, sent through ``portal.notifications.notify``."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="inbox", verbose_name=_("收件人")
+    )
+    # A short slug the sending app chooses ("volunteers.approved"): apps add kinds without a migration.
+    kind = models.CharField(
+        _("类别"),
+        max_length=50,
+        validators=[
+            RegexValidator(
+                r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$",
+                _("类别须是小写字母、数字、下划线和点，如 volunteers.approved。"),
+            )
+        ],
+    )
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"), blank=True, max_length=2000)
+    link = models.CharField(_("链接"), max_length=300, blank=True, validators=[validate_site_path])
+    # One key per notify() call (or the caller's own, e.g. "volunteers.approved:42"): a task
+    # delivered twice finds its messages there and creates none again.
+    dedupe_key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    email = models.CharField(_("邮件"), max_length=10, choices=Delivery.choices, blank=True, default="")
+    sms = models.CharField(_("短信"), max_length=10, choices=Delivery.choices, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key", "recipient"], name="unique_message_per_notification"
+            ),
+        ]
+        indexes = [
+            # "My newest messages": the inbox page and the API read one user's rows in this order.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="message_newest"),
+            # "My unread count" and "mark all read" touch only the unread rows.
+            models.Index(fields=["recipient"], condition=models.Q(read_at=None), name="message_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,7 +1,8 @@
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from grids.models import PartyMember, PartyOrganization, Region, RegionLevel
+from portal.models import Message, User
 
 HOME_FIGURES_TTL = 600
 
@@ -22,3 +23,10 @@ def home_figures() -> dict[str, int]:
         }
         cache.set("home-figures", figures, HOME_FIGURES_TTL)
     return figures
+
+
+def messages_for(user: object) -> QuerySet[Message]:
+    """The user's own messages, newest first (the index ``message_newest``); nobody else's, ever."""
+    if not isinstance(user, User):  # a visitor, a partner key, the schema generator: no inbox
+        return Message.objects.none()
+    return Message.objects.filter(recipient=user).order_by("-created_at", "-id")

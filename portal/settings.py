@@ -328,6 +328,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI would otherwise send our schema to an outside validator.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
     # Several models have a "kind": name each choice set, or the schema gets hashed enum names.
+    # The "id" path converter (portal.ids): a positive bigint.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+    },
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "grids.models.OrgKind",
         "ActivityKindEnum": "brands.models.ActivityKind",
@@ -365,3 +369,28 @@ JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", "60")
 JOB_HEARTBEAT_SECONDS = envint("JOB_HEARTBEAT_SECONDS", "15")
 JOB_QUEUED_GRACE_SECONDS = envint("JOB_QUEUED_GRACE_SECONDS", "60")
 JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", "3")
+
+# Notifications (portal/notifications.py). E-mail goes through Django's backend: the console in
+# DEBUG, SMTP otherwise; SMS through SMS_BACKEND, a class with send_messages(messages) -> int.
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one of them.")
+# An SMTP server that does not answer must not hold a worker for minutes.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address (https://dangjian.example.gov.cn), put before a message's link in e-mails
+# and SMS; empty: the copies carry the bare path.
+SITE_URL = os.getenv("SITE_URL", "")
+SMS_BACKEND = os.getenv("SMS_BACKEND", "portal.notifications.ConsoleSmsBackend")

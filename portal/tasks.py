@@ -5,8 +5,9 @@ from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from portal import jobs, media
+from portal import jobs, media, notifications
 from portal.api import idempotency
+from portal.notifications import TemporaryDeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -54,3 +55,34 @@ def purge_idempotency_records() -> int:
 def sweep_orphaned_media() -> int:
     # Safe to run twice or at once on two workers: deleting a file already gone does nothing.
     return len(media.sweep_orphans(delete=True).deleted)
+
+
+@shared_task(
+    bind=True,
+    ignore_result=True,
+    autoretry_for=(TemporaryDeliveryError,),
+    max_retries=5,
+    retry_backoff=60,  # 1, 2, 4, 8, 16 minutes: a mail server restarting, not one that is gone
+    retry_jitter=True,
+)
+def deliver_notification(
+    self: Task,
+    *,
+    recipient_ids: list[int],
+    kind: str,
+    title: str,
+    body: str,
+    link: str,
+    channels: list[str],
+    dedupe_key: str,
+) -> None:
+    # Safe to run twice (a redelivery, a retry after half the e-mails went out): see notifications.
+    notifications.deliver(
+        recipient_ids=recipient_ids,
+        kind=kind,
+        title=title,
+        body=body,
+        link=link,
+        channels=channels,
+        dedupe_key=dedupe_key,
+    )

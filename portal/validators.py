@@ -8,6 +8,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -118,3 +119,10 @@ def validate_record_date(value: dt.date | dt.datetime) -> None:
         raise ValidationError(
             _("日期不能早于 %(date)s。"), code="too_early", params={"date": f"{earliest:%Y-%m-%d}"}
         )
+
+
+def validate_site_path(value: str) -> None:
+    """A link inside this site ("/brands/3/"), never "https://…", "//host/" or "/\\host": a message
+    must not carry a user off to a look-alike page."""
+    if not value.startswith("/") or not url_has_allowed_host_and_scheme(value, allowed_hosts=set()):
+        raise ValidationError(_("链接只能是本站的相对路径（以 / 开头）。"), code="external_link")

@@ -4,17 +4,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from portal import gates, services
+from portal import gates, notifications, services
 from portal.errors import DomainError
 from portal.forms import LoginForm, RoleAssignmentForm
 from portal.models import RoleAssignment
-from portal.pages import add_service_error, require
+from portal.pages import add_service_error, paginate, require
 from portal.scoping import Action
-from portal.selectors import home_figures
+from portal.selectors import home_figures, messages_for
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -74,3 +76,45 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已撤销授权。"))
     return redirect("role_list")
+
+
+MESSAGES_PER_PAGE = 20
+
+
+@require(gates.SIGNED_IN)
+def message_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, messages_for(request.user), MESSAGES_PER_PAGE)
+    return render(request, "portal/message_list.html", {"page": page})
+
+
+@require(gates.SIGNED_IN)
+@require_POST
+def message_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a message reads it, then follows its link (a POST: a GET must not change it)."""
+    message = get_object_or_404(messages_for(request.user), pk=pk)
+    notifications.message_mark_read(user=request.user, message=message)
+    return redirect(message.link or "message_list")
+
+
+@require(gates.SIGNED_IN)
+@require_POST
+def message_read(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(messages_for(request.user), pk=pk)
+    notifications.message_mark_read(user=request.user, message=message)
+    return redirect(_back_to_the_list(request))
+
+
+@require(gates.SIGNED_IN)
+@require_POST
+def messages_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications.messages_mark_all_read(user=request.user)
+    text = ngettext("已将 %(count)d 条消息标为已读。", "已将 %(count)d 条消息标为已读。", count)
+    messages.success(request, text % {"count": count})
+    return redirect("message_list")
+
+
+def _back_to_the_list(request: HttpRequest) -> str:
+    # Back to the page of the list the button was on; only a page number is taken from the form.
+    page = request.POST.get("page", "")
+    url = reverse("message_list")
+    return f"{url}?page={page}" if page.isdigit() else url

@@ -10,21 +10,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.routers import BaseRouter
 
-from brands.forms.activities import ActivityFilter
+from brands.filters import ActivityFilter, BaseFilter
 from brands.models import ActivityKind, ActivityRecord, BaseBooking, BaseSlot, Brand, OrgLifeBase
 from brands.selectors.activities import activities_visible_to, bases_visible
-from brands.services.activities import KEY_WRITE_ACTION, activity_create
-from grids.models import PartyMember, PartyOrganization, Region
+from brands.services.activities import (
+    KEY_WRITE_ACTION,
+    MAX_OTHER_PARTICIPANTS,
+    MAX_PEOPLE_SERVED,
+    activity_create,
+)
+from grids.models import PartyMember, PartyOrganization
 from portal.api.viewsets import CreateReadViewSet, ReadOnlyViewSet
+from portal.ids import IdSerializerField
 
 MAX_ATTENDEES = 2000
 
@@ -37,7 +43,7 @@ class ActivityPhotoSerializer(serializers.Serializer):
 class ActivitySerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None)
+    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     attendees = serializers.PrimaryKeyRelatedField(
         source="attendee_list", many=True, read_only=True, pk_field=serializers.IntegerField()
@@ -72,14 +78,18 @@ class ActivityCreateSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=120)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     attendees = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdSerializerField(),
         required=False,
         default=list,
         max_length=MAX_ATTENDEES,
         help_text=_("参加党员的编号（须为该党组织的党员）。"),
     )
-    other_participants = serializers.IntegerField(min_value=0, required=False, default=0)
-    people_served = serializers.IntegerField(min_value=0, required=False, default=0)
+    other_participants = serializers.IntegerField(
+        min_value=0, max_value=MAX_OTHER_PARTICIPANTS, required=False, default=0
+    )
+    people_served = serializers.IntegerField(
+        min_value=0, max_value=MAX_PEOPLE_SERVED, required=False, default=0
+    )
     satisfaction = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
     )
@@ -153,6 +163,7 @@ class ActivityViewSet(CreateReadViewSet):
         return Response(
             ActivitySerializer(created, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("activity-detail", args=[created.pk], request=request)},
         )
 
 
@@ -184,22 +195,6 @@ class OrgLifeBaseSerializer(serializers.ModelSerializer):
             "slots",
         ]
         read_only_fields = fields
-
-
-class BaseFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
-    q = django_filters.CharFilter(method="filter_q", label=_("名称或主题"))
-
-    class Meta:
-        model = OrgLifeBase
-        fields = ["region", "q"]
-
-    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        region = Region.objects.filter(code=value).only("path").first()
-        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
-
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(name__icontains=value) | Q(theme__icontains=value))
 
 
 class OrgLifeBaseViewSet(ReadOnlyViewSet):

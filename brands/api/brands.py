@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
-from brands.forms.brands import BrandFilter
+from brands.filters import BrandFilter
 from brands.models import Brand, BrandImage, Recognition
 from brands.selectors.brands import attach_figures, brands_visible
 from portal.api.viewsets import ReadOnlyViewSet

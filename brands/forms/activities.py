@@ -1,26 +1,25 @@
-"""The activity record form (made for a phone, right after the event) and the activity filters."""
+"""The activity record form (made for a phone, right after the event)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.images import MultipleImageUploadField
 from brands.models import ActivityKind, ActivityPhoto, ActivityRecord, BaseBooking
-from brands.selectors.activities import bookings_to_record, brands_for, local_midnight, members_of
-from brands.services.activities import MAX_PHOTOS
-from grids.models import PartyMember, PartyOrganization, Region
+from brands.selectors.activities import bookings_to_record, brands_for, members_of
+from brands.services.activities import MAX_OTHER_PARTICIPANTS, MAX_PEOPLE_SERVED, MAX_PHOTOS
+from grids.models import PartyMember, PartyOrganization
+from portal.ids import IdMultipleChoiceField
 from portal.validators import earliest_record_date
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DEFAULT_DURATION = dt.timedelta(minutes=90)
-FIRST_SAFE_DAY, LAST_SAFE_DAY = dt.date.min + dt.timedelta(days=1), dt.date.max - dt.timedelta(days=1)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -41,7 +40,7 @@ class BookingChoiceField(forms.ModelChoiceField):
         return f"{start:%m-%d %H:%M} · {booking.slot.base.name}"
 
 
-class AttendeeField(forms.ModelMultipleChoiceField):
+class AttendeeField(IdMultipleChoiceField):
     def label_from_instance(self, member: PartyMember) -> str:
         return member.name
 
@@ -90,17 +89,19 @@ class ActivityForm(forms.Form):
     other_participants = forms.IntegerField(
         label=_("其他参与人数"),
         min_value=0,
-        max_value=100000,
+        max_value=MAX_OTHER_PARTICIPANTS,
         initial=0,
         help_text=_("群众、志愿者等，不含本组织党员。"),
     )
-    people_served = forms.IntegerField(label=_("服务群众人数"), min_value=0, max_value=1000000, initial=0)
+    people_served = forms.IntegerField(
+        label=_("服务群众人数"), min_value=0, max_value=MAX_PEOPLE_SERVED, initial=0
+    )
     photos = MultipleImageUploadField(
         label=_("活动照片"),
         max_files=MAX_PHOTOS,
         help_text=_("最多 9 张，JPEG/PNG/WebP 格式，每张不超过 10 MB。"),
     )
-    remove_photos = forms.ModelMultipleChoiceField(
+    remove_photos = IdMultipleChoiceField(
         label=_("删除照片"),
         queryset=ActivityPhoto.objects.none(),
         required=False,
@@ -179,50 +180,3 @@ def initial_from(record: ActivityRecord) -> dict[str, Any]:
         attendees=[m.pk for m in record.attendees.all()],
     )
     return initial
-
-
-class ActivityFilter(django_filters.FilterSet):
-    """Shared by the activity list page and /api/v1/activities/."""
-
-    q = django_filters.CharFilter(method="filter_q", label=_("主题或党组织"))
-    kind = django_filters.ChoiceFilter(
-        choices=ActivityKind.choices, label=_("活动类型"), empty_label=_("全部类型")
-    )
-    region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
-    organization = django_filters.NumberFilter(method="filter_organization", label=_("党组织（含下级）"))
-    brand = django_filters.NumberFilter(field_name="brand_id", label=_("品牌"))
-    date_from = django_filters.DateFilter(
-        method="filter_date_from", label=_("开始日期（含）"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(
-        method="filter_date_to", label=_("结束日期（含）"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    updated_after = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gt", label=_("在此时间之后有更新")
-    )
-
-    class Meta:
-        model = ActivityRecord
-        fields = ["q", "kind", "region", "organization", "brand", "date_from", "date_to", "updated_after"]
-
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(topic__icontains=value) | Q(organization__name__icontains=value))
-
-    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        region = Region.objects.filter(code=value).only("path").first()
-        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
-
-    def filter_organization(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        org = PartyOrganization.objects.filter(pk=value).only("path").first()
-        return queryset.filter(organization__path__startswith=org.path) if org else queryset.none()
-
-    # Dates are local (Asia/Shanghai) days; compared as instants so the started_at index serves.
-    # The first and last days a date can hold would overflow as instants (a 500): no record lies
-    # beyond the days next to them.
-    def filter_date_from(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
-        return queryset.filter(started_at__gte=local_midnight(max(value, FIRST_SAFE_DAY)))
-
-    def filter_date_to(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
-        if value >= LAST_SAFE_DAY:
-            return queryset
-        return queryset.filter(started_at__lt=local_midnight(value + dt.timedelta(days=1)))

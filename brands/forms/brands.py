@@ -1,21 +1,19 @@
-"""Brand forms and the brand filter shared by the wall and the API."""
+"""Brand forms."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.images import ImageUploadField, MultipleImageUploadField
-from brands.models import Brand, BrandCategory, BrandLevel, BrandStatus, Recognition
-from brands.selectors.brands import owner_organizations, wall_districts, wall_tags
+from brands.models import Brand, Recognition
+from brands.selectors.brands import owner_organizations
 from brands.services.brands import IDENTITY_FIELDS, MAX_GALLERY, MAX_TAGS, can_edit_identity
-from grids.models import PartyOrganization, Region
+from grids.models import PartyOrganization
 from portal.scoping import Actor
 
 TAG_SEPARATORS = str.maketrans({"，": ",", "、": ",", ";": ",", "；": ","})
@@ -129,66 +127,3 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("退回时必填：写明需要修改的内容。"),
     )  # required when returning: brand_review's rule, shown on this field by the view
-
-
-# --- filters -------------------------------------------------------------------------------
-
-
-class _BrandFilterBase(django_filters.FilterSet):
-    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        region = Region.objects.filter(code=value).only("path").first()
-        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
-
-    def filter_organization(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        org = PartyOrganization.objects.filter(pk=value).only("path").first()
-        return queryset.filter(organization__path__startswith=org.path) if org else queryset.none()
-
-    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # EXISTS, not a join: a join would repeat brands and multiply the figures beside them.
-        through = Brand.tags.through
-        return queryset.filter(Exists(through.objects.filter(brand=OuterRef("pk"), tag__name=value)))
-
-
-class BrandFilter(_BrandFilterBase):
-    """Filters of the brand API."""
-
-    region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
-    organization = django_filters.NumberFilter(method="filter_organization", label=_("党组织（含下级）"))
-    category = django_filters.ChoiceFilter(choices=BrandCategory.choices, label=_("类别"))
-    level = django_filters.ChoiceFilter(choices=BrandLevel.choices, label=_("品牌级别"))
-    status = django_filters.ChoiceFilter(choices=BrandStatus.choices, label=_("状态"))
-    tag = django_filters.CharFilter(method="filter_tag", label=_("标签"))
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("品牌名称"))
-
-    class Meta:
-        model = Brand
-        fields = ["region", "organization", "category", "level", "status", "tag", "q"]
-
-
-class WallFilter(_BrandFilterBase):
-    """The public wall (published brands only): district and tag are lists to pick from."""
-
-    q = django_filters.CharFilter(
-        field_name="name",
-        lookup_expr="icontains",
-        label=_("搜索品牌名称"),
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("如：小板凳")}),
-    )
-    district = django_filters.ChoiceFilter(method="filter_region", label=_("区县(市)"), empty_label=_("全部"))
-    category = django_filters.ChoiceFilter(
-        choices=BrandCategory.choices, label=_("类别"), empty_label=_("全部")
-    )
-    level = django_filters.ChoiceFilter(
-        choices=BrandLevel.choices, label=_("品牌级别"), empty_label=_("全部")
-    )
-    tag = django_filters.ChoiceFilter(method="filter_tag", label=_("标签"), empty_label=_("全部"))
-
-    class Meta:
-        model = Brand
-        fields = ["q", "district", "category", "level", "tag"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Two small queries for the choices; an unknown value is then simply invalid (and ignored).
-        self.filters["district"].extra["choices"] = [(r.code, r.name) for r in wall_districts()]
-        self.filters["tag"].extra["choices"] = [(t.name, t.name) for t in wall_tags()]

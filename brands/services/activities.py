@@ -29,6 +29,10 @@ from portal.services import UNCHANGED, Unchanged, given
 
 EDIT_WINDOW = dt.timedelta(days=30)
 MAX_PHOTOS = 9
+# Head counts a form or a partner may report: generous for a district-wide event, and far inside the
+# columns' range on every database (SQLite would otherwise store 2^31 where PostgreSQL refuses it).
+MAX_OTHER_PARTICIPANTS = 100_000
+MAX_PEOPLE_SERVED = 1_000_000
 # A phone's clock may run a little ahead of the server's: "just finished" must not count as future.
 CLOCK_SKEW = dt.timedelta(minutes=5)
 # What a partner key holds, over its region, instead of the change right (see portal.api.auth).

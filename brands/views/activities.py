@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from brands.forms.activities import ActivityFilter, ActivityForm, initial_for_new
+from brands.filters import ActivityFilter
+from brands.forms.activities import ActivityForm, initial_for_new
 from brands.models import BaseBooking, BaseSlot
 from brands.selectors import activities as selectors
 from brands.services import activities as services
@@ -28,6 +30,7 @@ from grids.models import PartyOrganization, Region, RegionLevel
 from grids.selectors import organizations_changeable
 from portal import gates
 from portal.errors import DomainError, NotAllowed
+from portal.ids import parse_id
 from portal.pages import add_service_error, found_or_404, paginate, require
 from portal.scoping import Action, can
 
@@ -59,9 +62,10 @@ def _month(value: str) -> dt.date | None:
 @require(gates.STAFF_VIEW)
 def activity_list(request: HttpRequest) -> HttpResponse:
     filterset = ActivityFilter(request.GET or None, queryset=selectors.activity_list(request.user))
-    for name in ("region", "organization", "brand", "updated_after"):
+    del filterset.form.fields["updated_after"]  # for partner systems that sync
+    for name in ("region", "organization", "brand"):
         # Reached from a branch or brand page and kept in the address; not typed by hand.
-        del filterset.form.fields[name]
+        filterset.form.fields[name].widget = forms.HiddenInput()
     context = {
         "filter": filterset,
         "page": paginate(request, filterset.qs, ACTIVITIES_PER_PAGE),
@@ -200,11 +204,10 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _booking_organization(request: HttpRequest) -> PartyOrganization | None:
     """The branch the user books for: ?organization= (from its branch page) or their own branch."""
     value = request.GET.get("organization") or request.POST.get("organization") or ""
-    if value.isdigit():
-        organization = (
-            organizations_changeable(request.user).select_related("region").filter(pk=value).first()
-        )
-        return found_or_404(organization)
+    if value:  # a value that is no id, or names no organization the user may change, is a 404
+        pk = parse_id(value)
+        organization = organizations_changeable(request.user).select_related("region").filter(pk=pk).first()
+        return found_or_404(organization if pk else None)
     return selectors.default_organization(request.user)
 
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from brands.forms.brands import BrandForm, GalleryForm, RecognitionForm, ReviewForm, WallFilter
+from brands.filters import WallFilter
+from brands.forms.brands import BrandForm, GalleryForm, RecognitionForm, ReviewForm
 from brands.models import BrandImage, BrandStatus, Recognition
 from brands.selectors import brands as selectors
 from brands.services import brands as services

@@ -27,6 +27,8 @@ from portal.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 REPLAYED_HEADER = "Idempotent-Replayed"
+# Headers that belong to the response (where the new object lives), so a replay carries them too.
+REPLAYED_HEADERS = ("Location", "Content-Location", "ETag")
 MAX_KEY_LENGTH = 255
 KEEP_FOR = timedelta(hours=24)
 # A request still unfinished after this long died with its worker (requests time out far sooner);
@@ -51,7 +53,8 @@ class Replay(Exception):
 
     def __init__(self, record: IdempotencyRecord) -> None:
         super().__init__(record.key)
-        self.response = Response(record.body, status=record.status_code, headers={REPLAYED_HEADER: "true"})
+        headers = {**record.headers, REPLAYED_HEADER: "true"}
+        self.response = Response(record.body, status=record.status_code, headers=headers)
 
 
 @dataclass
@@ -150,7 +153,8 @@ def finish(pending: Pending | None, response: Any) -> None:
     record.status_code = response.status_code
     # Rendered exactly as the client saw it (dates, decimals, lazy strings), then stored as JSON.
     record.body = json.loads(JSONRenderer().render(data)) if data is not None else None
-    record.save(update_fields=["status_code", "body"])
+    record.headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
+    record.save(update_fields=["status_code", "body", "headers"])
 
 
 def abandon(pending: Pending | None) -> None:

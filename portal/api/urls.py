@@ -5,10 +5,13 @@ from rest_framework.routers import DefaultRouter
 from brands.api import register as register_brands
 from grids.api import register as register_grids
 from portal.api.errors import not_found
+from portal.api.messages import register as register_messages
 
-router = DefaultRouter()
+# Path converters, not regexes: detail ids are <id:pk> as in every page's urls.py (portal.ids).
+router = DefaultRouter(use_regex_path=False)
 register_grids(router)
 register_brands(router)
+register_messages(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -20,6 +20,7 @@ class PortalViewSetMixin:
     # objects are absent from lists and 404 on detail. POSTs carrying an Idempotency-Key are stored
     # and replayed (see idempotency).
 
+    lookup_value_converter = "id"  # a detail id outside 1..2^63-1 is a 404 (portal.ids)
     # The key scope a partner needs to write here (e.g. ApiScope.WISHES_WRITE); reads need ApiScope.READ.
     required_write_scope: ApiScope | None = None
     schema = PortalAutoSchema()
