@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -80,5 +81,6 @@ def _progress_text(job: MemberExportJob) -> str:
             "total": f"{job.progress_total:,}",
         }
     if job.status == JobStatus.DONE:
-        return _("已导出 %(count)s 名党员") % {"count": f"{job.progress_total:,}"}
+        total = job.progress_total
+        return ngettext("已导出 %(count)s 名党员", "已导出 %(count)s 名党员", total) % {"count": f"{total:,}"}
     return job.message or _("导出失败")

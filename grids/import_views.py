@@ -90,7 +90,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
             "organization__name",
         )
     )
-    context = {"form": form, "recent_jobs": recent[:RECENT_JOBS], "nav_active": "import"}
+    context = {"form": form, "recent_jobs": recent[:RECENT_JOBS], "nav_active": "members"}
     return render(request, "grids/member_import.html", context)
 
 
@@ -127,7 +127,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         # The machinery's own message (a crash, or given up after repeated interruptions) is a file error too.
         "file_errors": [e for e in job.errors if not e.get("row")]
         + ([{"message": job.message}] if job.message else []),
-        "nav_active": "import",
+        "nav_active": "members",
     }
     return render(request, "grids/import_job.html", context)
 

@@ -148,8 +148,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (runserver threads, eager tasks) wait instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent writers (runserver threads, eager tasks) wait instead of failing at once: the timeout
+    # alone does not help a transaction that read before writing (SQLite refuses its lock upgrade at
+    # once, "database is locked"), so every transaction starts as a writer (BEGIN IMMEDIATE).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"

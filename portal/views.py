@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -107,7 +108,8 @@ def message_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def messages_read_all(request: HttpRequest) -> HttpResponse:
     count = notifications.messages_mark_all_read(user=request.user)
-    messages.success(request, _("已将 %(count)s 条消息标为已读。") % {"count": count})
+    text = ngettext("已将 %(count)d 条消息标为已读。", "已将 %(count)d 条消息标为已读。", count)
+    messages.success(request, text % {"count": count})
     return redirect("message_list")
 
 

@@ -30,6 +30,11 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class BookingChoiceField(forms.ModelChoiceField):
+    # A booking drops out of the choices once recorded or cancelled, e.g. from another tab meanwhile.
+    default_error_messages = {
+        "invalid_choice": _("该基地预约已不能选择：可能已用于另一条活动记录或已取消。请重新选择或填写地点。")
+    }
+
     def label_from_instance(self, booking: BaseBooking) -> str:
         start = timezone.localtime(booking.slot.starts_at)
         return f"{start:%m-%d %H:%M} · {booking.slot.base.name}"

@@ -37,6 +37,7 @@ from portal.scoping import Action, can
 ACTIVITIES_PER_PAGE = 30
 BRANCH_RECORDS_PER_PAGE = 20
 NAV = "activities"
+BASES_NAV = "bases"  # the base list and a branch's bookings: their own menu entry
 _PK = 2_147_483_646  # a stand-in id: a row's address is the reversed pattern with its id put in
 
 
@@ -295,7 +296,7 @@ def base_list(request: HttpRequest) -> HttpResponse:
         "district": district,
         "organization": organization,
         "held": held,
-        "nav_active": NAV,
+        "nav_active": BASES_NAV,
     }
     return render(request, "brands/base_list.html", context)
 
@@ -333,7 +334,7 @@ def booking_list(request: HttpRequest, pk: int) -> HttpResponse:
         "organization": organization,
         "bookings": bookings,
         "can_change": can_change,
-        "nav_active": NAV,
+        "nav_active": BASES_NAV,
     }
     return render(request, "brands/base_bookings.html", context)
 
