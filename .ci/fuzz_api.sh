@@ -69,7 +69,8 @@ status=0
   --workers 2 \
   --seed "${FUZZ_SEED:-2024}") || status=$?
 if [ "$status" -ne 0 ]; then
-  echo "--- server log (tracebacks of any 5xx) ---" >&2
-  tail -n 200 "$work/server.log" >&2
+  echo "--- server log: the tracebacks of the 5xx answers ---" >&2
+  grep -v -E '^(Not Found|Forbidden|Bad Request|Unauthorized|Method Not Allowed|Conflict|Unprocessable|Too Many)' \
+    "$work/server.log" | tail -n 300 >&2
 fi
 exit "$status"

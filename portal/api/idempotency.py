@@ -8,12 +8,13 @@ works for multipart uploads whose raw body Django no longer holds once parsed.
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.models import IdempotencyRecord
+
+log = logging.getLogger(__name__)
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -154,7 +157,14 @@ def finish(pending: Pending | None, response: Any) -> None:
     # Rendered exactly as the client saw it (dates, decimals, lazy strings), then stored as JSON.
     record.body = json.loads(JSONRenderer().render(data)) if data is not None else None
     record.headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
-    record.save(update_fields=["status_code", "body", "headers"])
+    try:
+        with transaction.atomic():
+            record.save(update_fields=["status_code", "body", "headers"])
+    except DataError:
+        # A body the database cannot hold (a NUL echoed from form input into a 400): the client
+        # keeps its answer and the key is released, so a retry runs again instead of a 500 here.
+        log.warning("idempotency: response %s not stored for replay", response.status_code)
+        abandon(pending)
 
 
 def abandon(pending: Pending | None) -> None:
