@@ -299,6 +299,7 @@ class MemberMaker:
             status=MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL,
             organization_id=organization_id,
             region_id=region_id,
+            district_code=district,
             mobile=self._mobile(rng) if leader or rng.random() < 0.95 else "",
             id_number_hash=digest,
             id_number_masked=mask_id_number(id_number),

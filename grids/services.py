@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grids.models import PartyMember, PartyOrganization, Region
+from grids.models import PartyMember, PartyOrganization, Region, district_code_of
 from portal import history
 from portal.errors import NotAllowed
 from portal.privacy import hash_id_number, mask_id_number
@@ -127,7 +127,9 @@ def organization_update(
     if organization.path != old_path:
         _move_subtree(old_path, organization.path)
     if organization.region_id != old_region:
-        PartyMember.objects.filter(organization=organization).update(region=organization.region)
+        PartyMember.objects.filter(organization=organization).update(
+            region=organization.region, district_code=district_code_of(organization.region.path)
+        )
     return organization
 
 
@@ -201,7 +203,12 @@ def build_member(
     """
     _known(details, MemberDetails)
     id_number = normalize_id_number(id_number)
-    member = PartyMember(organization=organization, region_id=organization.region_id, **_tidy(details))
+    member = PartyMember(
+        organization=organization,
+        region_id=organization.region_id,
+        district_code=district_code_of(organization.region.path),
+        **_tidy(details),
+    )
     errors: dict[str, Any] = {}
     if id_number:
         for name, value in id_number_fields(id_number).items():
@@ -244,7 +251,11 @@ def member_update(
     _require(actor, Action.CHANGE, member)
     organization = changes.get("organization", member.organization)
     _require(actor, Action.CHANGE, organization)
-    data = {**_tidy(changes), "region": organization.region}
+    data = {
+        **_tidy(changes),
+        "region": organization.region,
+        "district_code": district_code_of(organization.region.path),
+    }
     if id_number:
         data.update(id_number_fields(id_number))
         check_id_number_agrees(
@@ -256,7 +267,7 @@ def member_update(
     history.attribute(member, actor=actor)
     model_update(
         instance=member,
-        fields=(*MEMBER_FIELDS, "region", "id_number_hash", "id_number_masked"),
+        fields=(*MEMBER_FIELDS, "region", "district_code", "id_number_hash", "id_number_masked"),
         data=data,
         clean_exclude=["region", "id_number_hash"],
     )

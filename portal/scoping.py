@@ -57,6 +57,9 @@ class ScopeSpec:
     # (True), or join them to rows read in the list's own order (False) when that order is not
     # correlated with the tree, as for activity records read newest first.
     subtree_first: bool = True
+    # A column holding the district's code, when the model keeps one: a district grant then
+    # filters on it (indexed with the id), where the subtree form reads and sorts a whole district.
+    district: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,10 @@ def _path_q(model: type[models.Model], lookup: str, path: str, strict: bool, sub
 def _grant_q(
     model: type[models.Model], grant: Grant, spec: ScopeSpec, strict: bool, subtree_first: bool
 ) -> Q | None:
+    path = grant.region_path
+    if path and spec.region and spec.district and subtree_first and path.count("/") == 2:
+        q = Q(**{spec.district: path.split("/")[1]})
+        return q & ~Q(**{spec.region: path}) if strict else q
     for path, lookup in ((grant.region_path, spec.region), (grant.org_path, spec.organization)):
         if path and lookup:
             return _path_q(model, lookup, path, strict, subtree_first)

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 import factory
 from factory.django import DjangoModelFactory
 
-from grids.models import MemberStatus, OrgKind, PartyMember, PartyOrganization, Region, RegionLevel
+from grids.models import (
+    MemberStatus,
+    OrgKind,
+    PartyMember,
+    PartyOrganization,
+    Region,
+    RegionLevel,
+    district_code_of,
+)
 from portal.models import Role, RoleAssignment, User
 from portal.validators import id_check_digit
 
@@ -73,6 +81,7 @@ class MemberFactory(DjangoModelFactory):
     status = MemberStatus.FULL
     mobile = factory.Sequence(lambda n: f"138{n:08d}")
     region = factory.SelfAttribute("organization.region")
+    district_code = factory.LazyAttribute(lambda member: district_code_of(member.region.path))
 
 
 def assign(

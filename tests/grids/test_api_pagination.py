@@ -97,7 +97,7 @@ def test_page_size_is_capped_at_200(client, world):
     PartyMember.objects.bulk_create(
         PartyMember(
             name=f"党员{i}", gender="M", birth_date=dt.date(1980, 1, 1), join_date=dt.date(2005, 1, 1),
-            organization=branch, region_id=branch.region_id,
+            organization=branch, region_id=branch.region_id, district_code=world.haishu.code,
         )
         for i in range(205)
     )  # fmt: skip

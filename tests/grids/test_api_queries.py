@@ -58,6 +58,7 @@ def add_members(world: World, n: int) -> None:
             join_date=dt.date(2000, 7, 1),
             organization=branch,
             region_id=branch.region_id,
+            district_code=world.haishu.code,
             mobile=f"139{i:08d}",
         )
         for i in range(n)
