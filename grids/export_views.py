@@ -33,7 +33,6 @@ def export_job(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "job": job,
         "progress_text": _progress_text(job),
-        "downloadable": _downloadable(job),
         "nav_active": "members",
     }
     return render(request, "grids/export_job.html", context)
@@ -56,19 +55,13 @@ def export_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @require(gates.SIGNED_IN)
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_object_or_404(selectors.export_jobs_of(request.user), pk=pk)
-    if not _downloadable(job):
+    if not job.downloadable:
         raise Http404
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,
         filename=exports.export_filename(timezone.localdate(job.created_at)),
         content_type=member_sheet.XLSX_CONTENT_TYPE,
-    )
-
-
-def _downloadable(job: MemberExportJob) -> bool:
-    return bool(
-        job.status == JobStatus.DONE and job.file and job.expires_at and job.expires_at > timezone.now()
     )
 
 

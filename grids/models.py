@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.models import Job
+from portal.models import Job, JobStatus
 from portal.privacy import mask_mobile, mask_name
 from portal.scoping import ScopedQuerySet, ScopeSpec
 from portal.validators import validate_mobile, validate_person_name
@@ -325,3 +325,13 @@ class MemberExportJob(Job):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+    @property
+    def downloadable(self) -> bool:
+        """Done, with its file, and not expired: the page's link and the download ask the same."""
+        return bool(
+            self.status == JobStatus.DONE
+            and self.file
+            and self.expires_at
+            and self.expires_at > timezone.now()
+        )
