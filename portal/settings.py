@@ -191,6 +191,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # paper ledgers a branch would copy in are this century's; 1900-01-01 or 0202 is a typing error.
 EARLIEST_RECORD_DATE = envdate("EARLIEST_RECORD_DATE", "2000-01-01")
 
+# Volunteer star levels (1–5 stars): the confirmed hours each star needs, in order.
+VOLUNTEER_STAR_HOURS = [int(h) for h in envlist("VOLUNTEER_STAR_HOURS", "100,300,600,1000,1500")]
+if sorted(set(VOLUNTEER_STAR_HOURS)) != VOLUNTEER_STAR_HOURS or len(VOLUNTEER_STAR_HOURS) != 5:
+    raise ImproperlyConfigured(
+        "VOLUNTEER_STAR_HOURS: five increasing numbers of hours, e.g. 100,300,600,1000,1500"
+    )
+
+# Micro-wishes: the most a wish's estimated value may be (yuan), how long a claim has to be
+# fulfilled, and the limits that keep one person from holding the wall.
+WISH_VALUE_CAP = envint("WISH_VALUE_CAP", "500")
+WISH_CLAIM_DAYS = envint("WISH_CLAIM_DAYS", "14")
+WISH_MAX_OPEN_PER_MOBILE = envint("WISH_MAX_OPEN_PER_MOBILE", "3")
+WISH_MAX_OPEN_CLAIMS = envint("WISH_MAX_OPEN_CLAIMS", "3")
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded media: the file system by default (one machine, or a volume every replica mounts), or an

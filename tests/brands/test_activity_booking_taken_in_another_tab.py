@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from brands.models import ActivityRecord
 from brands.services.bases import slot_book
-from tests.brands.activity_factories import SlotFactory, form_data
+from tests.brands.activity_factories import FORMAT, SlotFactory, form_data
 
 
 def test_the_second_tab_is_told_the_booking_is_taken(world, client):
@@ -23,7 +23,13 @@ def test_the_second_tab_is_told_the_booking_is_taken(world, client):
     slot.save()
     client.force_login(world.haishu_secretary)
     url = reverse("brands:activity_create", args=[world.haishu_branch.pk])
-    data = form_data(base_booking=str(booking.pk), all_present="on")
+    # The record is about the booked meeting itself, so both fall on one day at any hour the test runs.
+    data = form_data(
+        base_booking=str(booking.pk),
+        all_present="on",
+        started_at=timezone.localtime(slot.starts_at).strftime(FORMAT),
+        ended_at=timezone.localtime(slot.ends_at).strftime(FORMAT),
+    )
 
     assert client.post(url, data).status_code == 302  # the first tab
     response = client.post(url, data)  # the second tab, same booking
