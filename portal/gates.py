@@ -45,3 +45,21 @@ MANAGE_ROLES = holds(Action.MANAGE_ROLES)
 # The API docs are public (partners read them before they hold a key); the menu offers them to
 # those who can call the API with their session.
 API_DOCS = Gate("api_docs", lambda user: user.is_staff or has_any(user, Action.VIEW))
+
+
+def _volunteer(user) -> object:
+    from volunteers.selectors import volunteer_of
+
+    return volunteer_of(user)
+
+
+def _active_volunteer(user) -> object:
+    from volunteers.selectors import active_volunteer_of
+
+    return active_volunteer_of(user)
+
+
+# A person with a volunteer profile (any status: an applicant sees their own page and why they
+# wait); an active (approved) volunteer may sign up, take a post, join teams and claim wishes.
+VOLUNTEER = Gate("volunteer", lambda user: _volunteer(user) is not None)
+ACTIVE_VOLUNTEER = Gate("active_volunteer", lambda user: _active_volunteer(user) is not None)
