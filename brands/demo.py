@@ -46,7 +46,15 @@ from brands.models import (
     Tag,
 )
 from grids.demo import CITY_CODE, CITY_NAME, DISTRICTS, MemberMaker, load, refresh_statistics
-from grids.models import BRANCH_KINDS, OrgKind, PartyMember, PartyOrganization, Region, RegionLevel
+from grids.models import (
+    BRANCH_KINDS,
+    OrgKind,
+    PartyMember,
+    PartyOrganization,
+    Region,
+    RegionLevel,
+    street_codes,
+)
 from portal import history
 from portal.models import User
 
@@ -371,6 +379,9 @@ class RecordPlan:
         self.attendees.append(attendee_ids)
 
     def save(self) -> int:
+        codes = street_codes()
+        for record in self.records:
+            record.street_code = codes[record.region_id]
         saved = ActivityRecord.objects.bulk_create(self.records, batch_size=2000)
         through = ActivityRecord.attendees.through
         rows = [

@@ -28,7 +28,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from brands.models import ActivityKind, ActivityRecord
-from grids.models import BRANCH_KINDS, OrgKind, PartyMember, PartyOrganization
+from grids.models import BRANCH_KINDS, OrgKind, PartyMember, PartyOrganization, street_codes
 
 Log = Callable[[str], None]
 
@@ -180,14 +180,16 @@ def branches_without_records(city_path: str) -> list[Branch]:
 # --- Writing ----------------------------------------------------------------------------------------
 
 
-def save(rows: list[Row]) -> int:
-    """Write the records and their attendees; COPY on PostgreSQL, bulk_create elsewhere."""
+def save(rows: list[Row], codes: dict[int, str]) -> int:
+    """Write the records and their attendees; COPY on PostgreSQL, bulk_create elsewhere.
+
+    ``codes`` maps region ids to street codes (grids.models.street_codes)."""
     if not rows:
         return 0
     if connection.vendor == "postgresql":
-        _copy(rows)
+        _copy(rows, codes)
     else:
-        _bulk_create(rows)
+        _bulk_create(rows, codes)
     return len(rows)
 
 
@@ -222,15 +224,17 @@ def _foreign_keys_checked_once(*models: type[Model]) -> Iterator[None]:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them: checked at commit
 
 
-def _copy(rows: list[Row]) -> None:
+def _copy(rows: list[Row], codes: dict[int, str]) -> None:
     ids = _reserve_ids(ActivityRecord, len(rows))
     now = timezone.now().isoformat()
     columns = (
-        "id", "organization_id", "region_id", "kind", "topic", "place", "summary", "started_at", "ended_at",
-        "attendee_count", "member_count", "other_participants", "people_served", "created_at", "updated_at",
+        "id", "organization_id", "region_id", "street_code", "kind", "topic", "place", "summary", "started_at",
+        "ended_at", "attendee_count", "member_count", "other_participants", "people_served", "created_at",
+        "updated_at",
     )  # fmt: skip
     records = (
-        (pk, r.organization_id, r.region_id, r.kind, r.topic, r.place, "", r.started_at.isoformat(),
+        (pk, r.organization_id, r.region_id, codes[r.region_id], r.kind, r.topic, r.place, "",
+         r.started_at.isoformat(),
          (r.started_at + dt.timedelta(hours=1.5)).isoformat(), len(r.attendees), r.member_count, 0,
          r.people_served, now, now)
         for pk, r in zip(ids, rows, strict=True)
@@ -281,11 +285,12 @@ def _copy_value(value: object) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _bulk_create(rows: list[Row]) -> None:
+def _bulk_create(rows: list[Row], codes: dict[int, str]) -> None:
     records = [
         ActivityRecord(
             organization_id=r.organization_id,
             region_id=r.region_id,
+            street_code=codes[r.region_id],
             kind=r.kind,
             topic=r.topic,
             place=r.place,
@@ -325,5 +330,6 @@ def seed_life(*, city_path: str, topics: dict[str, Sequence[str]], base: int, lo
         if connection.vendor == "postgresql"
         else nullcontext()
     )
+    codes = street_codes()
     with loading:
-        return sum(save(rows[i : i + SAVE_CHUNK]) for i in range(0, len(rows), SAVE_CHUNK))
+        return sum(save(rows[i : i + SAVE_CHUNK], codes) for i in range(0, len(rows), SAVE_CHUNK))

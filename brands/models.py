@@ -291,6 +291,9 @@ class ActivityRecord(models.Model):
         verbose_name=pgettext_lazy("singular", "党组织"),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False)
+    # The code of the street the region lies in ("" above streets), kept with the region: a
+    # street's newest page is read from (street_code, started_at) (see ScopeSpec.street).
+    street_code = models.CharField(max_length=15, blank=True, editable=False)
     brand = models.ForeignKey(
         Brand,
         on_delete=models.SET_NULL,
@@ -338,7 +341,9 @@ class ActivityRecord(models.Model):
     objects = ActivityRecordQuerySet.as_manager()
     # Read newest first, an order not correlated with the tree: a district's page is found by
     # walking (started_at, id) and keeping its rows (11 ms at city scale instead of 230 ms).
-    scope = ScopeSpec(region="region__path", organization="organization__path", subtree_first=False)
+    scope = ScopeSpec(
+        region="region__path", organization="organization__path", subtree_first=False, street="street_code"
+    )
 
     class Meta:
         verbose_name = _("活动记录")
@@ -351,6 +356,8 @@ class ActivityRecord(models.Model):
             models.Index(fields=["region", "started_at"]),
             # A street's records of one kind, counted for the list (97 ms → 0.5 ms at city scale).
             models.Index(fields=["region", "kind", "started_at"]),
+            models.Index(fields=["street_code", "started_at", "id"], name="activity_street_newest"),
+            models.Index(fields=["street_code", "kind", "started_at"], name="activity_street_kind"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -42,6 +42,12 @@ def district_code_of(path: str) -> str:
     return parts[1] if len(parts) > 2 else ""
 
 
+def street_code_of(path: str) -> str:
+    """The street's code in a region path ("330200/330203/330203001/…" → "330203001"); "" above streets."""
+    parts = path.split("/")
+    return parts[2] if len(parts) > 3 else ""
+
+
 class Region(models.Model):
     """A node of the region tree, placed by a materialized path of codes ("330200/330203/…/")."""
 
@@ -98,6 +104,11 @@ class Region(models.Model):
             raise ValidationError({"code": _("区划代码应为%(n)d位数字。") % {"n": CODE_LENGTH[self.level]}})
         if self.parent and not self.code.startswith(self.parent.code[: PREFIX_LENGTH[self.parent.level]]):
             raise ValidationError({"code": _("区划代码须以上级代码开头。")})
+
+
+def street_codes() -> dict[int, str]:
+    """Every region's street code by its id, for rows written in bulk (seeds) that keep one."""
+    return {pk: street_code_of(path) for pk, path in Region.objects.values_list("pk", "path")}
 
 
 class OrgKind(models.TextChoices):

@@ -60,6 +60,10 @@ class ScopeSpec:
     # A column holding the district's code, when the model keeps one: a district grant then
     # filters on it (indexed with the id), where the subtree form reads and sorts a whole district.
     district: str | None = None
+    # Likewise a column holding the street's code: a street grant filters on it. For rows read
+    # newest first a street's page is then one index range, where walking the city's newest rows
+    # for the street's 1/156 read 5,000 rows (30,000 for one kind of record).
+    street: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,9 @@ def _grant_q(
     path = grant.region_path
     if path and spec.region and spec.district and subtree_first and path.count("/") == 2:
         q = Q(**{spec.district: path.split("/")[1]})
+        return q & ~Q(**{spec.region: path}) if strict else q
+    if path and spec.region and spec.street and path.count("/") == 3:
+        q = Q(**{spec.street: path.split("/")[2]})
         return q & ~Q(**{spec.region: path}) if strict else q
     for path, lookup in ((grant.region_path, spec.region), (grant.org_path, spec.organization)):
         if path and lookup:

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from brands.images import ProcessedImage
 from brands.models import ActivityPhoto, ActivityRecord, BaseBooking, BookingStatus, Brand
 from brands.selectors.activities import members_of
-from grids.models import PartyMember, PartyOrganization
+from grids.models import PartyMember, PartyOrganization, street_code_of
 from portal import history, media
 from portal.errors import NotAllowed
 from portal.models import ApiScope, User
@@ -78,7 +78,11 @@ def activity_create(
 ) -> ActivityRecord:
     if not may_record(actor, organization):
         raise NotAllowed(_("您无权为“%(org)s”记录活动。") % {"org": organization.name})
-    record = ActivityRecord(organization=organization, region_id=organization.region_id)
+    record = ActivityRecord(
+        organization=organization,
+        region_id=organization.region_id,
+        street_code=street_code_of(organization.region.path),
+    )
     record.created_by = actor if isinstance(actor, User) else None
     _assign(
         record,
