@@ -15,7 +15,15 @@ from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.ids import parse_id
-from portal.models import ApiScope, PartnerAPIKey, RoleAssignment, User
+from portal.models import (
+    ApiScope,
+    PartnerAPIKey,
+    RoleAssignment,
+    User,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from portal.scoping import scope
 
 # The library registers its plain APIKey model; partners use PartnerAPIKey (scopes + region).
@@ -166,3 +174,42 @@ class PartnerAPIKeyAdmin(ScopedAdminMixin, APIKeyModelAdmin):
             ngettext("已吊销 %(n)d 个 API 密钥。", "已吊销 %(n)d 个 API 密钥。", count) % {"n": count},
             messages.SUCCESS,
         )
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ("number", "at", "status_code", "error", "duration_ms", "resent_by")
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    # The secret is never shown here: it is shown once, on the page that registers or rotates it.
+    list_display = ("name", "partner", "url", "region", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "partner", "url")
+    readonly_fields = ("owner", "created_at", "disabled_reason")
+    autocomplete_fields = ("region",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # registered on the portal's page, which checks the address and shows the secret
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = (
+        "message_id",
+        "event_type",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "created_at",
+    )
+    list_filter = ("status", "event_type")
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    inlines = [WebhookAttemptInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -38,6 +38,7 @@ MENU = (
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW),
     MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES),
     MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS),
+    MenuEntry("webhooks", _("数据推送"), "webhook_list", gates.WEBHOOKS),
     # The count is kept on the user row the request has loaded anyway (portal.notifications).
     MenuEntry(
         "messages",

@@ -63,3 +63,13 @@ def _active_volunteer(user) -> object:
 # wait); an active (approved) volunteer may sign up, take a post, join teams and claim wishes.
 VOLUNTEER = Gate("volunteer", lambda user: _volunteer(user) is not None)
 ACTIVE_VOLUNTEER = Gate("active_volunteer", lambda user: _active_volunteer(user) is not None)
+
+
+def _manages_webhooks(user) -> bool:
+    from portal.webhooks import may_manage
+
+    return may_manage(user)
+
+
+# Partners' webhook endpoints are registered by admins and city staff.
+WEBHOOKS = Gate("webhooks", _manages_webhooks)

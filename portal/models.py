@@ -293,3 +293,118 @@ class Message(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class WebhookEvent(models.TextChoices):
+    """What a partner's endpoint can be told of (``portal.webhooks.emit``)."""
+
+    WISH_SUBMITTED = "wish.submitted", _("微心愿提交")
+    WISH_PUBLISHED = "wish.published", _("微心愿发布")
+    WISH_CLAIMED = "wish.claimed", _("微心愿认领")
+    WISH_RELEASED = "wish.released", _("微心愿释放")
+    WISH_FULFILLED = "wish.fulfilled", _("微心愿完成")
+    WISH_CONFIRMED = "wish.confirmed", _("微心愿确认")
+    SERVICE_RECORD_APPROVED = "service_record.approved", _("服务时长确认")
+    ACTIVITY_CREATED = "activity.created", _("活动记录新增")
+    EVENT_PUBLISHED = "event.published", _("志愿活动发布")
+
+
+class WebhookEndpoint(models.Model):
+    """A partner system's URL that is sent the events it subscribed to, within its region."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    partner = models.CharField(_("合作单位"), max_length=100)
+    url = models.URLField(_("接收地址"), max_length=500)
+    events = models.JSONField(_("订阅事件"), default=list)
+    region = models.ForeignKey(
+        "grids.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("限定区域")
+    )
+    # The signing secret ("whsec_" + base64), shown once when created or rotated. It stays
+    # readable here because each delivery is signed with it (Standard Webhooks' symmetric
+    # scheme); a rotation keeps the previous one signing beside it until ``previous_until``.
+    secret = models.CharField(max_length=100, editable=False)
+    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    previous_until = models.DateTimeField(null=True, blank=True, editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    disabled_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="webhook_endpoints", verbose_name=_("登记人")
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["secret", "previous_secret"])
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="region__path")
+
+    class Meta:
+        verbose_name = _("Webhook 接收端")
+        verbose_name_plural = _("Webhook 接收端")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SUCCEEDED = "succeeded", _("已送达")
+    FAILED = "failed", _("已放弃")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the same ``message_id`` (the ``webhook-id`` header) on every
+    attempt, so a receiver drops a repeat it has already handled."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    message_id = models.CharField(max_length=40, unique=True, editable=False)
+    event_type = models.CharField(_("事件"), max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    status = models.CharField(
+        _("状态"), max_length=10, choices=WebhookStatus.choices, default=WebhookStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    # A worker holds a delivery it is sending until then; a lapsed lease (worker killed) is retried.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("响应码"), null=True, blank=True)
+    last_error = models.CharField(_("错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Webhook 投递")
+        verbose_name_plural = _("Webhook 投递")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["endpoint", "-created_at", "-id"], name="webhook_delivery_log"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="webhook_delivery_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint}"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP attempt of a delivery, for the log: when, the answer and how long it took."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="log")
+    number = models.PositiveSmallIntegerField(_("第几次"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    status_code = models.PositiveSmallIntegerField(_("响应码"), null=True, blank=True)
+    error = models.CharField(_("错误"), max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(_("耗时(毫秒)"), default=0)
+    # A staff member's "resend" (None: the schedule's own attempt).
+    resent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("Webhook 投递尝试")
+        verbose_name_plural = _("Webhook 投递尝试")
+        ordering = ["delivery_id", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} #{self.number}"

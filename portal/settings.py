@@ -198,6 +198,11 @@ if sorted(set(VOLUNTEER_STAR_HOURS)) != VOLUNTEER_STAR_HOURS or len(VOLUNTEER_ST
         "VOLUNTEER_STAR_HOURS: five increasing numbers of hours, e.g. 100,300,600,1000,1500"
     )
 
+# Partner webhooks: private (intranet) addresses are refused unless allowed, as government
+# intranets need; loopback only ever for the test suite's own receiver.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = envbool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "false")
+WEBHOOK_ALLOW_LOOPBACK = False
+
 # Micro-wishes: the most a wish's estimated value may be (yuan), how long a claim has to be
 # fulfilled, and the limits that keep one person from holding the wall.
 WISH_VALUE_CAP = envint("WISH_VALUE_CAP", "500")
@@ -287,6 +292,8 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: a job queued while the broker was down starts within two minutes of its return, and a
     # job whose worker was killed is taken over within about two minutes (lease + one sweep).
     "sweep-jobs": {"task": "portal.tasks.sweep_jobs", "schedule": 60.0},
+    # Every minute: webhook retries that are due, and deliveries whose first send was lost.
+    "send-due-webhooks": {"task": "portal.tasks.send_due_webhooks", "schedule": 60.0},
     "purge-expired-exports": {"task": "grids.tasks.purge_expired_exports", "schedule": 3600.0},
     "sweep-orphaned-media": {
         "task": "portal.tasks.sweep_orphaned_media",

@@ -5,7 +5,7 @@ from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from portal import jobs, media, notifications
+from portal import jobs, media, notifications, webhooks
 from portal.api import idempotency
 from portal.notifications import TemporaryDeliveryError
 
@@ -86,3 +86,24 @@ def deliver_notification(
         channels=channels,
         dedupe_key=dedupe_key,
     )
+
+
+# One HTTP attempt is bounded by its connect and read timeouts (3 s + 10 s); the limits stop a
+# receiver that trickles its answer byte by byte from holding a worker.
+WEBHOOK_TASK_OPTIONS: dict[str, Any] = {"ignore_result": True, "soft_time_limit": 30, "time_limit": 40}
+
+
+@shared_task(**WEBHOOK_TASK_OPTIONS)
+def deliver_webhook(pk: int) -> str | None:
+    # Safe to run twice: the delivery's lease decides which run sends (portal.webhooks._take).
+    status = webhooks.deliver(pk)
+    return status and str(status)
+
+
+@shared_task(ignore_result=True)
+def send_due_webhooks() -> int:
+    """Every minute: retries that are due, and deliveries whose message was lost or worker died."""
+    due = webhooks.due_deliveries()
+    for pk in due:
+        enqueue(deliver_webhook, pk)
+    return len(due)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import views, webhook_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,12 @@ urlpatterns = [
     path("messages/read-all/", views.messages_read_all, name="messages_read_all"),
     path("messages/<id:pk>/open/", views.message_open, name="message_open"),
     path("messages/<id:pk>/read/", views.message_read, name="message_read"),
+    path("webhooks/", webhook_views.endpoint_list, name="webhook_list"),
+    path("webhooks/new/", webhook_views.endpoint_create, name="webhook_create"),
+    path("webhooks/<id:pk>/", webhook_views.endpoint_detail, name="webhook_detail"),
+    path("webhooks/<id:pk>/rotate/", webhook_views.endpoint_rotate, name="webhook_rotate"),
+    path("webhooks/<id:pk>/toggle/", webhook_views.endpoint_toggle, name="webhook_toggle"),
+    path("webhooks/deliveries/<id:pk>/resend/", webhook_views.delivery_resend, name="webhook_resend"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("grids/", include("grids.urls")),
     path("brands/", include("brands.urls")),

@@ -21,9 +21,9 @@ from brands.images import ProcessedImage
 from brands.models import ActivityPhoto, ActivityRecord, BaseBooking, BookingStatus, Brand
 from brands.selectors.activities import members_of
 from grids.models import PartyMember, PartyOrganization, street_code_of
-from portal import history, media
+from portal import history, media, webhooks
 from portal.errors import NotAllowed
-from portal.models import ApiScope, User
+from portal.models import ApiScope, User, WebhookEvent
 from portal.scoping import Action, Actor, can
 from portal.services import UNCHANGED, Unchanged, given
 
@@ -100,7 +100,25 @@ def activity_create(
     _author(record, actor, _("新增照片 %(n)d 张") % {"n": len(photos)} if photos else "")
     _save(record, attendees, created=True)
     _add_photos(record, photos)
+    webhooks.emit(WebhookEvent.ACTIVITY_CREATED, region=organization.region, data=_event_data(record))
     return record
+
+
+def _event_data(record: ActivityRecord) -> dict[str, object]:
+    """What partners are told of a new record: figures, never who attended."""
+    return {
+        "id": record.pk,
+        "organization": {"id": record.organization_id, "name": record.organization.name},
+        "region": record.organization.region.code,
+        "kind": record.kind,
+        "topic": record.topic,
+        "started_at": record.started_at,
+        "ended_at": record.ended_at,
+        "brand": record.brand_id,
+        "attendee_count": record.attendee_count,
+        "member_count": record.member_count,
+        "people_served": record.people_served,
+    }
 
 
 @media.atomic()

@@ -20,6 +20,7 @@ from brands.models import (
     RecognitionLevel,
     Tag,
 )
+from grids.models import street_code_of
 
 
 class TagFactory(DjangoModelFactory):
@@ -64,6 +65,7 @@ class ActivityRecordFactory(DjangoModelFactory):
         model = ActivityRecord
 
     region = factory.SelfAttribute("organization.region")
+    street_code = factory.LazyAttribute(lambda o: street_code_of(o.region.path))
     kind = ActivityKind.VOLUNTEER
     started_at = factory.Sequence(lambda n: timezone.now() - dt.timedelta(days=n % 300 + 1, hours=2))
     ended_at = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(hours=2))
