@@ -88,12 +88,14 @@ def endpoint_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def endpoint_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(_endpoints(request), pk=pk)
+    active = not endpoint.is_active
     try:
-        webhooks.endpoint_set_active(actor=request.user, endpoint=endpoint, active=not endpoint.is_active)
+        webhooks.endpoint_set_active(actor=request.user, endpoint=endpoint, active=active)
     except (DomainError, ValidationError) as error:
         messages.error(request, getattr(error, "message", None) or error.messages[0])
     else:
-        messages.success(request, _("已启用。") if not endpoint.is_active else _("已停用。"))
+        # The service changes ``endpoint`` in place: the message follows what was asked, not it.
+        messages.success(request, _("已启用。") if active else _("已停用。"))
     return redirect("webhook_detail", pk=endpoint.pk)
 
 
