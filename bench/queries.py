@@ -18,6 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# How much of each slow statement to print (SQL_CHARS=5000 for whole statements).
+SQL_CHARS = int(os.getenv("SQL_CHARS", "400"))
+
 from bench.run import DEFAULT_DB, ENDPOINTS, KEYS, SESSIONS  # noqa: E402
 
 
@@ -97,7 +100,7 @@ def main() -> None:
                     f"{endpoint.label:<40} {response.status_code:>6} {len(timed):>7} {sql_ms:8.1f} {total:9.1f}"
                 )
                 for ms, sql in sorted(timed, reverse=True)[: args.slowest]:
-                    print(f"    {ms:7.1f} ms  {sql[:400]}")
+                    print(f"    {ms:7.1f} ms  {sql[:SQL_CHARS]}")
     finally:
         PartnerAPIKey.objects.filter(name__startswith="bench-queries-").delete()
 

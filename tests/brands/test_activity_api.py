@@ -111,9 +111,9 @@ def test_the_list_costs_the_same_queries_for_2_or_60_records(world, django_asser
     client = key_client(world.haishu, ["read"])
 
     def listing():
-        with django_assert_num_queries(4):
-            # 1. the API key with its region  2. the page of records with organization, region
-            # and brand joined  3. their photos  4. their attendees' ids
+        with django_assert_num_queries(5):
+            # 1. the API key with its region  2. the page's ids  3. those records with
+            # organization, region and brand joined  4. their photos  5. their attendees' ids
             return client.get(URL, {"page_size": 100})
 
     for record in RecordFactory.create_batch(2, organization=world.haishu_branch):

@@ -35,16 +35,17 @@ def test_inactive_bases_are_not_listed(world):
 def test_it_filters_by_region_and_costs_the_same_for_more_bases(world, django_assert_num_queries):
     client = key_client(world.city)
     SlotFactory(base__region=world.haishu_community)
-    with django_assert_num_queries(3):
-        # 1. the API key with its region  2. the bases with their regions  3. their coming slots
+    with django_assert_num_queries(4):
+        # 1. the API key with its region  2. the page's ids  3. those bases with their regions
+        # 4. their coming slots
         client.get(URL)
     for _ in range(10):
         SlotFactory(base__region=world.jiangbei_community)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(URL, {"page_size": 50})
     assert len(response.json()["results"]) == 11
-    with django_assert_num_queries(4):
-        # ... and 4. the region named by the filter
+    with django_assert_num_queries(5):
+        # ... and 5. the region named by the filter
         response = client.get(URL, {"region": world.haishu.code})
     assert len(response.json()["results"]) == 1
 

@@ -53,8 +53,8 @@ def test_the_list_costs_the_same_queries_however_many_messages(alice, django_ass
     client.get(URL)  # warm the session
 
     def measure():
-        with django_assert_num_queries(3):
-            # 1. session  2. user  3. the page of messages (a cursor page: no count)
+        with django_assert_num_queries(4):
+            # 1. session  2. user  3. the page's ids (a cursor page: no count)  4. those messages
             client.get(URL)
 
     measure()
