@@ -12,7 +12,7 @@ from tests.factories import MemberFactory
 
 @pytest.fixture
 def short_limit(monkeypatch):
-    # Stands for the 5,000 rows above which a list counts as long.
+    # Stands for the 1,000 rows above which a list counts as long.
     monkeypatch.setattr(pages, "EXACT_COUNT_UP_TO", 5)
 
 
