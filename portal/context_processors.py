@@ -24,21 +24,28 @@ class MenuEntry:
     # "main": the menu bar; "account": beside the user's name in the header, always in sight on a
     # phone (the menu bar folds there) and keeping the menu bar one row on a desktop.
     place: str = "main"
+    # Entries of one group share a drop-down in the menu bar, so that a staff user's twenty
+    # entries stay one row; a group of which the user may open only one entry shows that entry.
+    group: str | Promise | None = None
+
+
+WORK = _("党建工作")
+SYSTEM = _("系统管理")
 
 
 # The main menu, in display order. Public pages first; each app adds its pages here.
 MENU = (
     MenuEntry("home", _("首页"), "home"),
     MenuEntry("wall", _("品牌墙"), "brands:wall"),
-    MenuEntry("activities", _("活动记录"), "brands:activity_list", gates.STAFF_VIEW),
-    MenuEntry("tree", _("组织架构"), "grids:tree", gates.STAFF_VIEW),
-    MenuEntry("members", _("党员"), "grids:member_list", gates.STAFF_VIEW),
-    MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW),
-    MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW),
-    MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW),
-    MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES),
-    MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS),
-    MenuEntry("webhooks", _("数据推送"), "webhook_list", gates.WEBHOOKS),
+    MenuEntry("activities", _("活动记录"), "brands:activity_list", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("tree", _("组织架构"), "grids:tree", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("members", _("党员"), "grids:member_list", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW, group=WORK),
+    MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES, group=SYSTEM),
+    MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS, group=SYSTEM),
+    MenuEntry("webhooks", _("数据推送"), "webhook_list", gates.WEBHOOKS, group=SYSTEM),
     # The count is kept on the user row the request has loaded anyway (portal.notifications).
     MenuEntry(
         "messages",
@@ -58,11 +65,37 @@ class NavItem:
     key: str
     active: bool = False
     count: int = 0
+    group: str | Promise | None = None
 
 
-def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
-    """The menu shows each role only what it can do: ``nav_items`` in the menu bar,
-    ``account_items`` (消息) beside the user's name.
+@dataclass(frozen=True)
+class NavGroup:
+    label: str | Promise
+    items: list[NavItem]
+
+    @property
+    def active(self) -> bool:
+        return any(item.active for item in self.items)
+
+
+def _tree(items: list[NavItem]) -> list[NavItem | NavGroup]:
+    """The menu bar's entries in order, each group gathered where its first entry stands."""
+    tree: list[NavItem | NavGroup] = []
+    groups: dict[str, NavGroup] = {}
+    for item in items:
+        if item.group is None:
+            tree.append(item)
+        elif str(item.group) in groups:
+            groups[str(item.group)].items.append(item)
+        else:
+            groups[str(item.group)] = NavGroup(item.group, [item])
+            tree.append(groups[str(item.group)])
+    return [node.items[0] if isinstance(node, NavGroup) and len(node.items) == 1 else node for node in tree]
+
+
+def navigation(request: HttpRequest) -> dict[str, list]:
+    """The menu shows each role only what it can do: ``nav_items`` in the menu bar (``nav_tree``:
+    the same, grouped), ``account_items`` (消息) beside the user's name.
 
     Costs at most one query (the user's role assignments, cached on the user for the request),
     and none for anonymous visitors. A view may pass ``nav_active`` to choose the marked item;
@@ -72,15 +105,23 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
         [
             (
                 entry.place,
-                NavItem(entry.label, reverse(entry.url_name), entry.key, count=_count(entry, request)),
+                NavItem(
+                    entry.label,
+                    reverse(entry.url_name),
+                    entry.key,
+                    count=_count(entry, request),
+                    group=entry.group,
+                ),
             )
             for entry in MENU
             if entry.gate is None or entry.gate(request.user)
         ],
         request.path,
     )
+    main = [item for place, item in items if place == "main"]
     return {
-        "nav_items": [item for place, item in items if place == "main"],
+        "nav_items": main,
+        "nav_tree": _tree(main),
         "account_items": [item for place, item in items if place == "account"],
     }
 
