@@ -118,6 +118,19 @@ def login(page: "Page", base_url: str, username: str, password: str) -> None:
         raise AssertionError(f"login as {username!r} failed: {' '.join(errors) or page.title()}")
 
 
+def menu_link(page: "Page", name: str):
+    """The menu entry ``name``, made visible: the 菜单 toggle opened on a phone, and its group
+    (党建工作, 志愿服务, …) opened if it has one."""
+    toggle = page.locator(".nav-toggle")
+    if toggle.count() and toggle.is_visible() and page.locator(".nav-menu[open]").count() == 0:
+        toggle.click()
+    link = page.locator(".main-nav a", has_text=name).first
+    if not link.is_visible():
+        group = page.locator(".nav-group", has=page.locator("a", has_text=name))
+        group.locator(".nav-group-label").click()
+    return link
+
+
 def axe_violations(page: "Page", impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
     """axe-core's violations on the current page at the given impact levels."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):

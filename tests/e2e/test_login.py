@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.e2e.conftest import expect, login
+from tests.e2e.conftest import expect, login, menu_link
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -83,5 +83,4 @@ def test_the_login_form_brings_the_user_back_to_the_page_they_wanted(page: Page,
     page.get_by_role("button", name="登录").click()
 
     expect(page).to_have_url(live_server.url + "/roles/")
-    open_menu(page)
-    expect(page.get_by_role("link", name="角色授权")).to_have_attribute("aria-current", "page")
+    expect(menu_link(page, "角色授权")).to_have_attribute("aria-current", "page")
