@@ -93,7 +93,7 @@ def _tree(items: list[NavItem]) -> list[NavItem | NavGroup]:
     return [node.items[0] if isinstance(node, NavGroup) and len(node.items) == 1 else node for node in tree]
 
 
-def navigation(request: HttpRequest) -> dict[str, list]:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """The menu shows each role only what it can do: ``nav_items`` in the menu bar (``nav_tree``:
     the same, grouped), ``account_items`` (消息) beside the user's name.
 
@@ -119,9 +119,12 @@ def navigation(request: HttpRequest) -> dict[str, list]:
         request.path,
     )
     main = [item for place, item in items if place == "main"]
+    tree = _tree(main)
     return {
         "nav_items": main,
-        "nav_tree": _tree(main),
+        "nav_tree": tree,
+        # nav.js only closes the other groups: a page whose menu has none needs no script at all.
+        "nav_has_groups": any(isinstance(node, NavGroup) for node in tree),
         "account_items": [item for place, item in items if place == "account"],
     }
 
