@@ -36,9 +36,15 @@ MENU = (
     MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW),
     MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW),
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW),
+    MenuEntry("volunteers", _("志愿者"), "volunteers:volunteer_list", gates.VOLUNTEER_STAFF),
+    MenuEntry("volunteer_me", _("我的志愿"), "volunteers:me", gates.VOLUNTEER),
     MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES),
     MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS),
     MenuEntry("webhooks", _("数据推送"), "webhook_list", gates.WEBHOOKS),
+    # Signed in without a volunteer profile: the way to register.
+    MenuEntry(
+        "volunteer_register", _("成为志愿者"), "volunteers:register", gates.NOT_VOLUNTEER, place="account"
+    ),
     # The count is kept on the user row the request has loaded anyway (portal.notifications).
     MenuEntry(
         "messages",
