@@ -3,7 +3,6 @@ viewers and in the API; the ID number and mobile masked everywhere."""
 
 import pytest
 
-from portal.models import Role
 from tests.factories import UserFactory, assign
 from tests.harness import key_client, session_client
 from tests.volunteers.factories import VolunteerFactory
