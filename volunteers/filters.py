@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Region
 from volunteers.models import Specialty, Volunteer, VolunteerStatus
+
+# "全部 / 是 / 否" rather than the default "未知 / 是 / 否": no choice means no filter.
+YES_NO = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
 
 
 class VolunteerFilter(django_filters.FilterSet):
@@ -24,9 +28,9 @@ class VolunteerFilter(django_filters.FilterSet):
         empty_label=_("全部"),
     )
     is_party_member = django_filters.BooleanFilter(
-        field_name="member", lookup_expr="isnull", exclude=True, label=_("党员")
+        field_name="member", lookup_expr="isnull", exclude=True, label=_("党员"), widget=YES_NO
     )
-    is_in_service = django_filters.BooleanFilter(label=_("在职党员"))
+    is_in_service = django_filters.BooleanFilter(label=_("在职党员"), widget=YES_NO)
 
     class Meta:
         model = Volunteer

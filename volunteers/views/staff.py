@@ -34,6 +34,8 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "rows": rows,
+        # Open when a filter other than the name is in use, so the user sees what narrowed the list.
+        "more_filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page")),
         "can_manage_posts": gates.POST_STAFF(user),  # the button leads to a page with this gate
         "nav_active": "volunteers",
     }
