@@ -74,3 +74,44 @@ def test_the_api_list_is_scoped(world, haishu_volunteer):
     VolunteerFactory(community=world.jiangbei_community)
     ids = [row["id"] for row in session_client(world.haishu_staff).get(API_LIST).json()["results"]]
     assert ids == [haishu_volunteer.pk]
+
+
+@pytest.fixture
+def neighbour_staff(world):
+    """Staff of another community in the same street: an outsider to this volunteer."""
+    from grids.models import Region, RegionLevel
+    from portal.models import Role
+    from tests.factories import UserFactory, assign
+
+    neighbour = Region.objects.create(
+        code=world.haishu_street.code + "002",
+        name="隔壁社区",
+        level=RegionLevel.COMMUNITY,
+        parent=world.haishu_street,
+    )
+    return assign(UserFactory(username="neighbour"), Role.COMMUNITY_STAFF, region=neighbour)
+
+
+@pytest.mark.parametrize(("method", "url"), [("get", DETAIL), ("post", APPROVE), ("get", API_DETAIL)])
+def test_staff_of_another_community_get_404(world, haishu_volunteer, neighbour_staff, method, url):
+    response = getattr(session_client(neighbour_staff), method)(url.format(pk=haishu_volunteer.pk))
+    assert response.status_code == 404
+    haishu_volunteer.refresh_from_db()
+    assert haishu_volunteer.status == VolunteerStatus.APPLICANT
+
+
+PAGES = [
+    # (who, url, expected status) for the 一人一岗 and personal pages
+    ("haishu_community_staff", "/volunteers/posts/manage/", 200),
+    ("haishu_secretary", "/volunteers/posts/manage/", 403),
+    ("volunteer", "/volunteers/posts/manage/", 403),
+    ("volunteer", "/volunteers/posts/", 403),  # no profile yet: nothing to show
+    ("volunteer", "/volunteers/me/", 403),
+    ("volunteer", "/volunteers/register/", 200),
+    ("haishu_staff", "/volunteers/me/", 403),
+]
+
+
+@pytest.mark.parametrize(("who", "url", "expected"), PAGES)
+def test_page_table(world, who, url, expected):
+    assert session_client(getattr(world, who)).get(url).status_code == expected
