@@ -146,3 +146,11 @@ def test_staff_of_another_district_get_404_and_cannot_create_here(client, world,
         "/volunteers/posts/manage/", {"community": world.haishu_community.code, "name": "X岗", "capacity": 3}
     )
     assert not Post.objects.filter(name="X岗").exists()
+
+
+def test_a_volunteer_who_may_take_no_post_is_told_once(client, world, patrol, outreach):
+    VolunteerFactory(community=world.haishu_community, user=world.volunteer, is_in_service=False)
+    client.force_login(world.volunteer)
+    page = client.get("/volunteers/posts/").content.decode()
+    assert page.count("一人一岗面向在职党员") == 1
+    assert "认领</button>" not in page

@@ -34,12 +34,20 @@ STAFF_ONLY = _("只有该社区及上级的工作人员可以管理岗位。")
 BELOW_TAKEN = _("名额不能少于已上岗人数（%(taken)d）。")
 
 
-def refusal_to_take(volunteer: Volunteer, post: Post) -> str | None:
-    """Why ``volunteer`` may not take ``post`` (before any place is counted), or None."""
+def volunteer_refusal(volunteer: Volunteer) -> str | None:
+    """Why ``volunteer`` may take no post at all, or None."""
     if not volunteer.is_active:
         return str(NOT_ACTIVE)
     if not volunteer.is_in_service:
         return str(NOT_IN_SERVICE)
+    return None
+
+
+def refusal_to_take(volunteer: Volunteer, post: Post) -> str | None:
+    """Why ``volunteer`` may not take ``post`` (before any place is counted), or None."""
+    refusal = volunteer_refusal(volunteer)
+    if refusal:
+        return refusal
     if post.community_id != volunteer.community_id:
         return str(OTHER_COMMUNITY)
     if not post.is_open:

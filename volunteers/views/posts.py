@@ -26,7 +26,14 @@ def post_list(request: HttpRequest) -> HttpResponse:
     posts = selectors.community_posts(volunteer.community_id)
     holding = selectors.my_holding(volunteer)
     rows = [(post, post_services.refusal_to_take(volunteer, post)) for post in posts]
-    context = {"volunteer": volunteer, "rows": rows, "holding": holding, "nav_active": "volunteer_me"}
+    context = {
+        "volunteer": volunteer,
+        "rows": rows,
+        "holding": holding,
+        # Said once above the list, rather than on every row, when no post can be taken at all.
+        "refusal": post_services.volunteer_refusal(volunteer),
+        "nav_active": "volunteer_me",
+    }
     return render(request, "volunteers/post_list.html", context)
 
 
