@@ -30,6 +30,8 @@ class MenuEntry:
 
 
 WORK = _("党建工作")
+VOLUNTEERING = _("志愿服务")
+WISHES = _("微心愿")
 SYSTEM = _("系统管理")
 
 
@@ -43,6 +45,14 @@ MENU = (
     MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW, group=WORK),
     MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW, group=WORK),
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW, group=WORK),
+    MenuEntry(
+        "volunteers", _("志愿者"), "volunteers:volunteer_list", gates.VOLUNTEER_STAFF, group=VOLUNTEERING
+    ),
+    MenuEntry("volunteer_me", _("我的志愿"), "volunteers:me", gates.VOLUNTEER, group=VOLUNTEERING),
+    # Signed in without a volunteer profile: the way to register.
+    MenuEntry(
+        "volunteer_register", _("成为志愿者"), "volunteers:register", gates.NOT_VOLUNTEER, place="account"
+    ),
     MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES, group=SYSTEM),
     MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS, group=SYSTEM),
     MenuEntry("webhooks", _("数据推送"), "webhook_list", gates.WEBHOOKS, group=SYSTEM),

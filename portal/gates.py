@@ -73,3 +73,20 @@ def _manages_webhooks(user) -> bool:
 
 # Partners' webhook endpoints are registered by admins and city staff.
 WEBHOOKS = Gate("webhooks", _manages_webhooks)
+
+
+def _holds_over_regions(action: Action) -> Callable[[Any], bool]:
+    from portal.scoping import grants_for
+
+    def test(user: Any) -> bool:
+        return any(action in g.actions and (g.everything or g.region_path) for g in grants_for(user))
+
+    return test
+
+
+# Volunteers are placed by their community only: staff holding a region see them; a branch
+# secretary's organization grant covers none, so the volunteer list is not offered to them.
+VOLUNTEER_STAFF = Gate("volunteer_staff", _holds_over_regions(Action.VIEW))
+POST_STAFF = Gate("post_staff", _holds_over_regions(Action.CHANGE))
+# Signed in without a volunteer profile: the "成为志愿者" link.
+NOT_VOLUNTEER = Gate("not_volunteer", lambda user: _volunteer(user) is None)

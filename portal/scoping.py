@@ -108,7 +108,10 @@ def _user_grants(user: User) -> list[Grant]:
     if user.is_superuser:
         return [Grant(actions=frozenset(Action), everything=True)]
     grants = []
-    for a in user.assignments.select_related("region", "organization"):
+    assignments = list(user.assignments.select_related("region", "organization"))
+    # Kept for roles that grant no scope (volunteer): pages ask roles_of() at no further query.
+    user._scope_roles = frozenset(a.role for a in assignments)
+    for a in assignments:
         actions = ROLE_ACTIONS.get(a.role, frozenset())
         if not actions:
             continue
@@ -117,6 +120,12 @@ def _user_grants(user: User) -> list[Grant]:
         elif a.region_id:
             grants.append(Grant(actions, region_path=a.region.path))
     return grants
+
+
+def roles_of(user: Viewer | None) -> frozenset[str]:
+    """The user's roles, read with their grants (one query for both, cached for the request)."""
+    grants_for(user)
+    return getattr(user, "_scope_roles", frozenset())
 
 
 def forget_grants(actor: Viewer) -> None:
