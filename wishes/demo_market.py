@@ -232,6 +232,6 @@ def _project(row: tuple, organizations: list[WelfareOrganization], *, closed: bo
 
 def _description(title: str, beneficiaries: str) -> str:
     return (
-        f"“{title}”由社区党组织牵头，联合辖区爱心单位共同实施。受益对象：{beneficiaries}。"
+        f"{title}项目由社区党组织牵头，联合辖区爱心单位共同实施。受益对象：{beneficiaries}。"
         "认捐的资金和物资到位后由社区工作人员确认登记，使用情况在项目结束后公示。"
     )

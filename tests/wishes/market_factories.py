@@ -53,6 +53,8 @@ class PledgeFactory(DjangoModelFactory):
     class Meta:
         model = Pledge
 
-    organization = factory.SubFactory(WelfareOrganizationFactory)
+    organization = factory.SubFactory(
+        WelfareOrganizationFactory, region=factory.SelfAttribute("..project.region")
+    )
     amount = Decimal("1000")
     pledged_by = factory.LazyAttribute(lambda p: p.organization.representatives.first())

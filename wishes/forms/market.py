@@ -104,12 +104,14 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.fields["region"] = RegionChoiceField(label=_("所在社区/街道"), queryset=regions)
+            self.order_fields(["region"])
         elif organizations:
             self.fields["organization"] = BoundedModelChoiceField(
                 label=_("发布单位"),
                 queryset=WelfareOrganization.objects.filter(pk__in=[o.pk for o in organizations]),
                 initial=organizations[0].pk if len(organizations) == 1 else None,
             )
+            self.order_fields(["organization"])
 
     def clean_deadline(self) -> Any:
         deadline = self.cleaned_data["deadline"]

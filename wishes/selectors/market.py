@@ -60,7 +60,8 @@ def market_projects(
         projects = projects.filter(target_amount__isnull=False)
     elif need == "goods":
         projects = projects.exclude(target_goods="")
-    return with_progress(projects)
+    # Explicit: a GROUP BY query drops the model's default ordering.
+    return with_progress(projects).order_by("-created_at", "-id")
 
 
 def project_pledges(project: WelfareProject) -> QuerySet[Pledge]:

@@ -279,7 +279,7 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
 def my_projects(request: HttpRequest) -> HttpResponse:
     projects = selectors.with_progress(
         selectors.manageable_projects(request.user).select_related("region", "posted_by_org")
-    ).order_by("status", "-created_at", "-id")
+    ).order_by("-status", "-created_at", "-id")  # open ("open" > "closed") first
     page = paginate(request, projects, PER_PAGE)
     for project in page:
         project.progress = selectors.progress_of(project)
