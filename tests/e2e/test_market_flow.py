@@ -64,3 +64,31 @@ def test_a_representative_pledges_staff_confirm_receipt_and_progress_shows_it(pa
     expect(card).to_contain_text("已到位 ¥2500.00（25%）")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert_accessible(page, "market after receipt")
+
+
+def test_the_registration_approval_and_posting_pages_pass_axe_on_a_phone(page: Page, live_server, world):
+    base = live_server.url
+    UserFactory(username="newrep")
+    login(page, base, "newrep", PASSWORD)
+    page.goto(f"{base}/wishes/market/register/")
+    page.get_by_label("单位名称").fill("宁波港城物流有限公司")
+    page.get_by_label("统一社会信用代码").fill("91110000802100434B")  # one digit mistyped
+    page.get_by_label("所在区域").select_option(label=world.haishu_street.name)
+    page.get_by_label("联系人").fill("郑港城")
+    page.get_by_label("联系电话").fill("13805745505")
+    page.get_by_role("button", name="提交登记").click()
+    expect(page.get_by_text("统一社会信用代码校验位不正确，请核对。")).to_be_visible()
+    assert_accessible(page, "registration with an error")
+    page.get_by_label("统一社会信用代码").fill("91110000802100433B")
+    page.get_by_role("button", name="提交登记").click()
+    expect(page.get_by_text("待审核", exact=True)).to_be_visible()
+
+    page.context.clear_cookies()
+    login(page, base, "haishu-street", PASSWORD)
+    page.goto(f"{base}/wishes/market/organizations/")
+    assert_accessible(page, "organization queue")
+    page.get_by_role("button", name="审核通过 宁波港城物流有限公司").click()
+    expect(page.get_by_text("已审核通过。")).to_be_visible()
+    page.goto(f"{base}/wishes/market/new/")
+    assert_accessible(page, "new project form")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
