@@ -216,16 +216,22 @@ def test_an_enterprise_does_not_post_projects(world, rep, yongai):
 
 def test_registration_waits_for_approval_by_staff_of_its_region(world, django_capture_on_commit_callbacks):
     rep = UserFactory()
-    org = organization_register(
-        actor=rep, name="宁波港城物流有限公司", kind="enterprise", credit_code="9111 0000 8021 0043 3b",
-        region=world.haishu_street, contact_name="郑港城", contact_mobile="138-0574-5505",
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        org = organization_register(
+            actor=rep, name="宁波港城物流有限公司", kind="enterprise", credit_code="9111 0000 8021 0043 3b",
+            region=world.haishu_street, contact_name="郑港城", contact_mobile="138-0574-5505",
+        )  # fmt: skip
     assert (org.is_active, org.credit_code, org.contact_mobile) == (
         False,
         "91110000802100433B",
         "13805745505",
     )
     assert list(org.representatives.all()) == [rep]
+    # The street's staff are told (the nearest who may approve), not the district's or the city's.
+    told = set(
+        Message.objects.filter(title__contains="申请登记").values_list("recipient__username", flat=True)
+    )
+    assert told == {"haishu-street"}
     with pytest.raises(NotAllowed):
         organization_approve(actor=world.jiangbei_staff, organization=org)
     with pytest.raises(NotAllowed):

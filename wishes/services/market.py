@@ -34,9 +34,9 @@ from brands.images import ProcessedImage
 from grids.models import Region
 from portal import media
 from portal.errors import Conflict, IllegalTransition, NotAllowed
-from portal.models import User
+from portal.models import RoleAssignment, User
 from portal.notifications import notify
-from portal.scoping import Action, can
+from portal.scoping import ROLE_ACTIONS, Action, can
 from portal.services import UNCHANGED, Unchanged, given, model_update
 from portal.validators import (
     normalize_credit_code,
@@ -156,7 +156,30 @@ def organization_register(
     except IntegrityError:  # the same code registered at the same moment: the unique index decides
         raise Conflict(_message("code_taken")) from None
     organization.representatives.add(actor)
+    _tell_reviewers(organization)
     return organization
+
+
+def _tell_reviewers(organization: WelfareOrganization) -> None:
+    """Staff at the nearest place above (or at) the organization's region who may approve it: the
+    street's staff for a street, not every person up to the city."""
+    region = organization.region
+    codes = [*region.ancestor_codes(), region.code]
+    reviewer_roles = [role for role, actions in ROLE_ACTIONS.items() if Action.REVIEW in actions]
+    grants = list(
+        RoleAssignment.objects.filter(region__code__in=codes, role__in=reviewer_roles, organization=None)
+        .select_related("region", "user")
+        .order_by("-region__path")
+    )
+    nearest = [g.user for g in grants if g.region.path == grants[0].region.path] if grants else []
+    if nearest:
+        notify(
+            recipients=nearest,
+            kind="wishes.organization_registered",
+            title=_("“%(name)s”申请登记为爱心单位，请审核。") % {"name": organization.name},
+            link=reverse("wishes:market_organizations"),
+            dedupe_key=f"wishes.organization_registered:{organization.pk}",
+        )
 
 
 @transaction.atomic
