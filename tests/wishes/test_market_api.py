@@ -182,3 +182,9 @@ def test_the_pledge_list_costs_the_same_queries_for_2_or_20(world, project, djan
     PledgeFactory.create_batch(18, project=project)
     with django_assert_num_queries(4):
         client.get(f"{LIST}{project.pk}/pledges/")
+
+
+def test_the_format_suffix_works_on_the_actions(world, project, pledge):
+    client = session_client(world.haishu_staff)
+    assert client.get(f"/api/v1/welfare-projects/{project.pk}/pledges.json").status_code == 200
+    assert client.post(f"{LIST}{project.pk}/pledges/{pledge.pk}/receive.json").status_code == 200

@@ -289,3 +289,42 @@ def test_the_project_page_costs_the_same_queries_for_1_or_15_pledgers(
         PledgeFactory(project=project)
     with django_assert_num_queries(2):
         client.get(url)
+
+
+def test_staff_edit_a_project_and_replace_its_photo(client, world, project, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    as_user(client, world.haishu_community_staff)
+    url = reverse("wishes:market_edit", args=[project.pk])
+    assert "老年食堂助餐设备" in client.get(url).content.decode()
+    data = {
+        "title": "老年食堂助餐设备（二期）",
+        "description": project.description,
+        "beneficiaries": project.beneficiaries,
+        "target_amount": "12000",
+        "target_goods": "",
+        "deadline": f"{project.deadline:%Y-%m-%d}",
+    }
+    response = client.post(url, {**data, "photo": upload(image_bytes())})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.title, project.target_amount, project.target_goods) == (
+        data["title"],
+        Decimal("12000"),
+        "",
+    )
+    first = project.photo.name
+    client.post(url, {**data, "photo": upload(image_bytes("PNG"), name="b.png", content_type="image/png")})
+    project.refresh_from_db()
+    assert project.photo.name != first
+    # Removing both targets is refused: a project asks for something.
+    refused = client.post(url, {**data, "target_amount": "", "target_goods": ""})
+    assert refused.status_code == 400 and "至少一项" in refused.content.decode()
+
+
+def test_closing_from_the_manage_page(client, world, project):
+    as_user(client, world.haishu_community_staff)
+    client.post(reverse("wishes:market_close", args=[project.pk]))
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.CLOSED
+    again = client.post(reverse("wishes:market_close", args=[project.pk]), follow=True)
+    assert "该项目已结束。" in again.content.decode()

@@ -168,7 +168,7 @@ class WelfareProjectViewSet(ReadOnlyViewSet):
         responses={201: PledgeSerializer},
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, ordering_fields=["id"])
-    def pledges(self, request: Request, pk: str | None = None) -> Response:
+    def pledges(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         project = self.get_object()
         if request.method == "POST":
             return self._pledge(request, project)
@@ -209,7 +209,7 @@ class WelfareProjectViewSet(ReadOnlyViewSet):
         parameters=[PLEDGE_ID],
     )
     @action(detail=True, methods=["post"], url_path="pledges/<id:pledge_id>/receive", filterset_class=None)
-    def receive(self, request: Request, pk: str, pledge_id: int) -> Response:
+    def receive(self, request: Request, pk: str, pledge_id: int, format: str | None = None) -> Response:
         pledge = self._own_pledge(selectors.receivable_pledges(request.user), int(pk), pledge_id)
         pledge = services.pledge_receive(actor=request.user, pledge=pledge)
         return Response(PledgeSerializer(pledge).data)
@@ -222,7 +222,7 @@ class WelfareProjectViewSet(ReadOnlyViewSet):
         parameters=[PLEDGE_ID],
     )
     @action(detail=True, methods=["post"], url_path="pledges/<id:pledge_id>/withdraw", filterset_class=None)
-    def withdraw(self, request: Request, pk: str, pledge_id: int) -> Response:
+    def withdraw(self, request: Request, pk: str, pledge_id: int, format: str | None = None) -> Response:
         pledge = self._own_pledge(selectors.withdrawable_pledges(request.user), int(pk), pledge_id)
         pledge = services.pledge_withdraw(actor=request.user, pledge=pledge)
         return Response(PledgeSerializer(pledge).data)
