@@ -39,6 +39,7 @@ SYSTEM = _("系统管理")
 MENU = (
     MenuEntry("home", _("首页"), "home"),
     MenuEntry("wall", _("品牌墙"), "brands:wall"),
+    MenuEntry("market", _("公益集市"), "wishes:market", group=WISHES),
     MenuEntry("activities", _("活动记录"), "brands:activity_list", gates.STAFF_VIEW, group=WORK),
     MenuEntry("tree", _("组织架构"), "grids:tree", gates.STAFF_VIEW, group=WORK),
     MenuEntry("members", _("党员"), "grids:member_list", gates.STAFF_VIEW, group=WORK),

@@ -90,3 +90,33 @@ VOLUNTEER_STAFF = Gate("volunteer_staff", _holds_over_regions(Action.VIEW))
 POST_STAFF = Gate("post_staff", _holds_over_regions(Action.CHANGE))
 # Signed in without a volunteer profile: the "成为志愿者" link.
 NOT_VOLUNTEER = Gate("not_volunteer", lambda user: _volunteer(user) is None)
+# --- The public-welfare market (公益集市) ---
+
+
+def _represents_welfare_org(user) -> bool:
+    from wishes.selectors.market import welfare_orgs_of
+
+    return bool(welfare_orgs_of(user))
+
+
+def _market_staff(user) -> bool:
+    # Staff placed at a region (not a branch secretary, whose grants name an organization).
+    from portal.scoping import grants_for
+
+    return any(Action.CHANGE in g.actions and (g.region_path or g.everything) for g in grants_for(user))
+
+
+def _market_poster(user) -> bool:
+    from wishes.models import WelfareOrgKind
+    from wishes.selectors.market import welfare_orgs_of
+
+    social = any(org.kind == WelfareOrgKind.SOCIAL for org in welfare_orgs_of(user))
+    return social or _market_staff(user)
+
+
+# A representative (经办人) of an approved welfare organization: pledges and withdraws.
+WELFARE_REPRESENTATIVE = Gate("welfare_representative", _represents_welfare_org)
+# Posts, edits and closes projects: community staff, or an approved social organization.
+MARKET_POST = Gate("market_post", _market_poster)
+# Approves organizations' registrations (review rights over their region) and confirms receipts.
+MARKET_STAFF = Gate("market_staff", lambda user: _market_staff(user) and has_any(user, Action.REVIEW))

@@ -28,6 +28,7 @@ urlpatterns = [
     path("grids/", include("grids.urls")),
     path("brands/", include("brands.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("wishes/", include("wishes.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from grids.api import register as register_grids
 from portal.api.errors import not_found
 from portal.api.messages import register as register_messages
 from volunteers.api import register as register_volunteers
+from wishes.api import register as register_wishes
 
 # Path converters, not regexes: detail ids are <id:pk> as in every page's urls.py (portal.ids).
 router = DefaultRouter(use_regex_path=False)
@@ -14,6 +15,7 @@ register_grids(router)
 register_brands(router)
 register_messages(router)
 register_volunteers(router)
+register_wishes(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

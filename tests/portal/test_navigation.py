@@ -9,6 +9,7 @@ from tests.factories import UserFactory
 ALL = [
     "home",
     "wall",
+    "market",
     "activities",
     "tree",
     "members",
@@ -30,8 +31,11 @@ def nav_for(user, path: str = "/") -> list:
 @pytest.mark.parametrize(
     ("who", "keys"),
     [
-        ("volunteer", ["home", "wall"]),
-        ("haishu_secretary", ["home", "wall", "activities", "tree", "members", "brands", "bases", "api"]),
+        ("volunteer", ["home", "wall", "market"]),
+        (
+            "haishu_secretary",
+            ["home", "wall", "market", "activities", "tree", "members", "brands", "bases", "api"],
+        ),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
         ("city_staff", [*ALL, "webhooks"]),  # the city registers partners' webhooks
@@ -47,12 +51,13 @@ def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
     assert [(item.key, str(item.label), item.url) for item in items] == [
         ("home", "首页", "/"),
         ("wall", "品牌墙", "/brands/"),
+        ("market", "公益集市", "/wishes/market/"),
     ]
 
 
 def test_staff_without_a_role_only_get_the_api_docs(db):
     user = UserFactory(is_staff=True)
-    assert [item.key for item in nav_for(user)] == ["home", "wall", "api"]
+    assert [item.key for item in nav_for(user)] == ["home", "wall", "market", "api"]
 
 
 def test_a_superuser_sees_everything(db):
@@ -75,6 +80,7 @@ def test_the_menu_costs_one_query(world, django_assert_num_queries):
         ("/brands/activities/new/", "activities"),
         ("/grids/tree/330203/", "tree"),
         ("/roles/new/", "roles"),
+        ("/wishes/market/new/", "market"),
         ("/accounts/login/", None),
     ],
 )

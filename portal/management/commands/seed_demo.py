@@ -36,6 +36,9 @@ SEEDERS = (
     "volunteers.demo_city",
     "volunteers.demo",
     "wishes.demo",
+    "volunteers.demo",
+    "wishes.demo",
+    "wishes.demo_market",
 )
 
 DEMO_KEY_NAME = "演示合作系统"
@@ -49,6 +52,7 @@ class DemoAccount:
     real_name: str
     role: str | None  # None: the superuser
     region_code: str | None = None  # None with a role: the demo grid branch (secretary)
+    label: str = ""  # what the list says instead of the role ("" role: an account with no role)
 
 
 # Published passwords, for the demo only: never seed a database that real people use.
@@ -63,6 +67,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("chaoyang_secretary", "siming-secretary-demo", "", Role.BRANCH_SECRETARY),
     DemoAccount("volunteer", "siming-volunteer-demo", "张子轩", Role.VOLUNTEER, DEMO_COMMUNITY_CODE),
     DemoAccount("partner", "siming-partner-demo", DEMO_PARTNER, Role.PARTNER, CITY_CODE),
+    # wishes.demo_market makes it the representative of an approved enterprise (宁波甬爱家电有限公司).
+    DemoAccount("yongai_rep", "siming-welfare-demo", "李永爱", "", label="爱心单位经办人（公益集市）"),
 )
 
 
@@ -202,7 +208,7 @@ class Command(BaseCommand):
         out.write("")
         out.write(self.style.WARNING("Demo accounts — published passwords, for the demo only:"))
         for account in DEMO_ACCOUNTS:
-            role = Role(account.role).label if account.role else "超级管理员"
+            role = account.label or (Role(account.role).label if account.role else "超级管理员")
             # The partner account shows the login refusal; partners work through the key below.
             note = " (API key only: the login page refuses it)" if account.role == Role.PARTNER else ""
             out.write(f"  {account.username:<20} {account.password:<24} {role}{note}")
