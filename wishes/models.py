@@ -148,7 +148,9 @@ class Wish(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = WishQuerySet.as_manager()
-    scope = ScopeSpec(region="community__path", district="district_code")
+    # Community staff (and the staff above) by region; the secretaries of the community's party
+    # branches by the community their branch lies in: both moderate its wishes.
+    scope = ScopeSpec(region="community__path", district="district_code", community="community__path")
 
     class Meta:
         verbose_name = _("微心愿")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -129,18 +130,16 @@ def _check(wish: Wish, *, consent: bool) -> dict[str, list]:
         refuse("category", _("请选择心愿类别。"))
     if wish.channel not in WishChannel.values:
         refuse("channel", _("未知的提交渠道。"))
-    _check_text(wish, refuse)
-    _check_value(wish.value, refuse)
+    check_text(wish.title, wish.description, refuse)
+    check_value(wish.value, refuse)
     if not consent:
         refuse("consent", _("请阅读并同意个人信息处理说明，否则无法提交心愿。"))
     return errors
 
 
-def _check_text(wish: Wish, refuse) -> None:
-    limits = {
-        "title": (wish.title, 60, _("心愿标题")),
-        "description": (wish.description, 1000, _("心愿描述")),
-    }
+def check_text(title: str, description: str, refuse: Callable[[str, object], None]) -> None:
+    """The wish's title and description, as the submission and the moderator's edit check them."""
+    limits = {"title": (title, 60, _("心愿标题")), "description": (description, 1000, _("心愿描述"))}
     for key, (text, longest, label) in limits.items():
         if not text:
             refuse(key, _("请填写%(label)s。") % {"label": label})
@@ -154,7 +153,7 @@ def _check_text(wish: Wish, refuse) -> None:
             )
 
 
-def _check_value(value: object, refuse) -> None:
+def check_value(value: object, refuse: Callable[[str, object], None]) -> None:
     cap = Decimal(settings.WISH_VALUE_CAP)
     try:
         value = Decimal(value)
