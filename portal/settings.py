@@ -367,6 +367,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "grids.models.OrgKind",
         "ActivityKindEnum": "brands.models.ActivityKind",
+        "WishCategoryEnum": "wishes.models.WishCategory",
+        "WishStatusEnum": "wishes.models.WishStatus",
+        "WishEventKindEnum": "wishes.models.WishEventKind",
     },
 }
 

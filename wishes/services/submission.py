@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from brands.images import ProcessedImage, process_upload
 from grids.models import Region, RegionLevel, district_code_of
 from portal import media
+from portal.models import ApiScope
 from portal.privacy import mask_mobile, mask_name
+from portal.scoping import Action, Actor, can
 from portal.validators import normalize_mobile, normalize_person_name, validate_mobile, validate_person_name
 from portal.webhooks import emit
 from wishes.models import OPEN_WISH, Wish, WishCategory, WishChannel, WishEvent, WishEventKind
@@ -249,3 +251,9 @@ def wish_webhook_data(wish: Wish) -> dict:
         "created_at": wish.created_at,
         "published_at": wish.published_at,
     }
+
+
+def may_submit_for(actor: Actor, community: Region) -> bool:
+    """May a partner key (ApiScope.WISHES_WRITE over its region) or a staff session (the change
+    right) submit a resident's wish for ``community`` through the API?"""
+    return can(actor, ApiScope.WISHES_WRITE, community) or can(actor, Action.CHANGE, community)
