@@ -3,9 +3,17 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.portal.test_i18n import CJK, visible_text
 from tests.wishes.factories import WishFactory
+
+
+@pytest.fixture(autouse=True)
+def _back_to_chinese(settings):
+    # The locale middleware leaves English active in this thread: later tests expect the default.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def english(client, url: str, data: tuple[str, ...] = (), **kwargs) -> str:
