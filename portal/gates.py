@@ -120,3 +120,6 @@ WELFARE_REPRESENTATIVE = Gate("welfare_representative", _represents_welfare_org)
 MARKET_POST = Gate("market_post", _market_poster)
 # Approves organizations' registrations (review rights over their region) and confirms receipts.
 MARKET_STAFF = Gate("market_staff", lambda user: _market_staff(user) and has_any(user, Action.REVIEW))
+# Moderating residents' wishes: staff, and branch secretaries for their branch's community (the
+# queue is then cut to the scope; portal.scoping ScopeSpec.community).
+MODERATE_WISHES = Gate("moderate_wishes", lambda user: has_any(user, Action.CHANGE))

@@ -10,6 +10,7 @@ ALL = [
     "home",
     "wall",
     "market",
+    "wish_new",
     "activities",
     "tree",
     "members",
@@ -17,6 +18,7 @@ ALL = [
     "review",
     "bases",
     "volunteers",
+    "wish_moderation",
     "roles",
     "api",
 ]
@@ -31,10 +33,21 @@ def nav_for(user, path: str = "/") -> list:
 @pytest.mark.parametrize(
     ("who", "keys"),
     [
-        ("volunteer", ["home", "wall", "market"]),
+        ("volunteer", ["home", "wall", "wish_new"]),
         (
             "haishu_secretary",
-            ["home", "wall", "market", "activities", "tree", "members", "brands", "bases", "api"],
+            [
+                "home",
+                "wall",
+                "wish_new",
+                "activities",
+                "tree",
+                "members",
+                "brands",
+                "wish_moderation",
+                "bases",
+                "api",
+            ],
         ),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
@@ -52,12 +65,13 @@ def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
         ("home", "首页", "/"),
         ("wall", "品牌墙", "/brands/"),
         ("market", "公益集市", "/wishes/market/"),
+        ("wish_new", "提交微心愿", "/wishes/new/"),
     ]
 
 
 def test_staff_without_a_role_only_get_the_api_docs(db):
     user = UserFactory(is_staff=True)
-    assert [item.key for item in nav_for(user)] == ["home", "wall", "market", "api"]
+    assert [item.key for item in nav_for(user)] == ["home", "wall", "wish_new", "api"]
 
 
 def test_a_superuser_sees_everything(db):

@@ -1,7 +1,8 @@
 from rest_framework.routers import BaseRouter
 
-from wishes.api import market
+from wishes.api import market, wishes
 
 
 def register(router: BaseRouter) -> None:
     market.register(router)
+    wishes.register(router)

@@ -35,10 +35,9 @@ SEEDERS = (
     "volunteers.demo_vreg",
     "volunteers.demo_city",
     "volunteers.demo",
-    "wishes.demo",
-    "volunteers.demo",
-    "wishes.demo",
+    "wishes.demo_wsubmit",
     "wishes.demo_market",
+    "wishes.demo",
 )
 
 DEMO_KEY_NAME = "演示合作系统"
