@@ -30,6 +30,8 @@ class MenuEntry:
 MENU = (
     MenuEntry("home", _("首页"), "home"),
     MenuEntry("wall", _("品牌墙"), "brands:wall"),
+    MenuEntry("wishes", _("心愿墙"), "wishes:wall"),
+    MenuEntry("my_wishes", _("我认领的心愿"), "wishes:mine", gates.ACTIVE_VOLUNTEER),
     MenuEntry("activities", _("活动记录"), "brands:activity_list", gates.STAFF_VIEW),
     MenuEntry("tree", _("组织架构"), "grids:tree", gates.STAFF_VIEW),
     MenuEntry("members", _("党员"), "grids:member_list", gates.STAFF_VIEW),

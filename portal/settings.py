@@ -209,6 +209,8 @@ WISH_VALUE_CAP = envint("WISH_VALUE_CAP", "500")
 WISH_CLAIM_DAYS = envint("WISH_CLAIM_DAYS", "14")
 WISH_MAX_OPEN_PER_MOBILE = envint("WISH_MAX_OPEN_PER_MOBILE", "3")
 WISH_MAX_OPEN_CLAIMS = envint("WISH_MAX_OPEN_CLAIMS", "3")
+# An organization (党组织 or 爱心单位) claims wishes in batches: its own, larger limit.
+WISH_MAX_OPEN_CLAIMS_ORGANIZATION = envint("WISH_MAX_OPEN_CLAIMS_ORGANIZATION", "50")
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
@@ -295,6 +297,8 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: webhook retries that are due, and deliveries whose first send was lost.
     "send-due-webhooks": {"task": "portal.tasks.send_due_webhooks", "schedule": 60.0},
     "purge-expired-exports": {"task": "grids.tasks.purge_expired_exports", "schedule": 3600.0},
+    # Hourly: claims past their deadline go back to the wall (wishes.services.claims.claims_expire).
+    "expire-wish-claims": {"task": "wishes.tasks.expire_claims", "schedule": 3600.0},
     "sweep-orphaned-media": {
         "task": "portal.tasks.sweep_orphaned_media",
         "schedule": crontab(day_of_week="sun", hour=3, minute=30),  # weekly, at night
