@@ -69,10 +69,10 @@ def test_on_a_desktop_the_whole_menu_is_one_row_without_a_toggle(page, live_serv
     assert_accessible(page, f"desktop menu for {username}")
 
 
-def test_visitors_see_their_two_entries_without_a_toggle(page, live_server, world):
+def test_visitors_see_their_three_entries_without_a_toggle(page, live_server, world):
     page.goto(live_server.url + "/")
     assert page.locator(".nav-toggle").count() == 0
-    expect(menu_links(page)).to_have_count(2)
+    expect(menu_links(page)).to_have_count(3)
     expect(menu_links(page).first).to_be_visible()
 
 

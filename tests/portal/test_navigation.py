@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from portal.context_processors import navigation
 from tests.factories import UserFactory
 
-ALL = ["home", "wall", "activities", "tree", "members", "brands", "review", "bases", "roles", "api"]
+ALL = ["home", "wall", "wishes", "activities", "tree", "members", "brands", "review", "bases", "roles", "api"]
 
 
 def nav_for(user, path: str = "/") -> list:
@@ -18,8 +18,11 @@ def nav_for(user, path: str = "/") -> list:
 @pytest.mark.parametrize(
     ("who", "keys"),
     [
-        ("volunteer", ["home", "wall"]),
-        ("haishu_secretary", ["home", "wall", "activities", "tree", "members", "brands", "bases", "api"]),
+        ("volunteer", ["home", "wall", "wishes"]),
+        (
+            "haishu_secretary",
+            ["home", "wall", "wishes", "activities", "tree", "members", "brands", "bases", "api"],
+        ),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
         ("city_staff", [*ALL, "webhooks"]),  # the city registers partners' webhooks
@@ -35,22 +38,31 @@ def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
     assert [(item.key, str(item.label), item.url) for item in items] == [
         ("home", "首页", "/"),
         ("wall", "品牌墙", "/brands/"),
+        ("wishes", "心愿墙", "/wishes/"),
     ]
 
 
 def test_staff_without_a_role_only_get_the_api_docs(db):
     user = UserFactory(is_staff=True)
-    assert [item.key for item in nav_for(user)] == ["home", "wall", "api"]
+    assert [item.key for item in nav_for(user)] == ["home", "wall", "wishes", "api"]
 
 
 def test_a_superuser_sees_everything(db):
     assert [item.key for item in nav_for(UserFactory(is_superuser=True))] == [*ALL, "webhooks"]
 
 
-def test_the_menu_costs_one_query(world, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_the_menu_costs_two_queries(world, django_assert_num_queries):
+    with django_assert_num_queries(2):
         # 1. the user's role assignments (with regions and organizations), reused for every item
+        # 2. the user's volunteer profile (我认领的心愿), cached on the user for the request
         nav_for(world.haishu_staff)
+
+
+def test_an_active_volunteer_finds_their_claimed_wishes(world):
+    from tests.volunteers.factories import VolunteerFactory
+
+    volunteer = VolunteerFactory(community=world.haishu_community)
+    assert [item.key for item in nav_for(volunteer.user)] == ["home", "wall", "wishes", "my_wishes"]
 
 
 @pytest.mark.parametrize(

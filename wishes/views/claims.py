@@ -132,7 +132,8 @@ def wish_claim(request: HttpRequest, pk: int) -> HttpResponse:
     # The wall's button claims for oneself: that rush skips the three queries of the options.
     wants_others = request.method != "POST" or bool(request.POST.get("claim_for"))
     options = selectors.claimant_options(volunteer) if wants_others else {}
-    form = ClaimForm(request.POST or None, options=[(key, str(obj)) for key, obj in options.items()])
+    data = request.POST if request.method == "POST" else None  # the wall's button posts no field
+    form = ClaimForm(data, options=[(key, str(obj)) for key, obj in options.items()])
     if request.method == "POST" and form.is_valid():
         claimant = options.get(form.cleaned_data["claim_for"]) if form.cleaned_data["claim_for"] else None
         try:
