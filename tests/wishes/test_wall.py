@@ -107,3 +107,15 @@ def test_the_live_refresh_answers_304_with_one_query_when_nothing_changed(
     published(world, title="第二个")
     changed = client.get(reverse("wishes:wall_live"), headers={"If-None-Match": etag})
     assert changed.status_code == 200 and "第二个" in changed.content.decode()
+
+
+def test_english_visitors_get_the_wall_in_english(client, world):
+    from tests.portal.test_i18n import CJK, visible_text
+
+    for url in (reverse("wishes:wall"), reverse("wishes:wall_live")):
+        html = client.get(url, headers={"Accept-Language": "en"}).content.decode()
+        text = visible_text(html).replace("简体中文", "")
+        # Region names are data (the district list); everything else is translated.
+        for region in (world.haishu, world.jiangbei):
+            text = text.replace(region.name, "")
+        assert not CJK.findall(text), CJK.findall(text)
