@@ -66,3 +66,13 @@ def confirmed(world) -> WishClaim:
 def _media_in_tmp(settings, tmp_path):
     """Evidence photos go to a temporary folder, never the project's media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class CollectingSms:
+    """An SMS backend that keeps what it is given (settings.SMS_BACKEND in tests)."""
+
+    sent: list = []
+
+    def send_messages(self, messages) -> int:
+        CollectingSms.sent.extend(messages)
+        return len(messages)

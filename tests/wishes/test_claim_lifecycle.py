@@ -221,3 +221,38 @@ def test_claiming_for_an_organization_needs_its_role(world):
     me = volunteer(world)
     with pytest.raises(NotAllowed):
         wish_claim(wish=published(world), volunteer=me, claimant=other)
+
+
+def test_each_transition_emits_a_masked_webhook(world):
+    from portal.models import WebhookDelivery, WebhookEndpoint
+    from portal.webhooks import new_secret
+
+    WebhookEndpoint.objects.create(
+        name="合作方",
+        partner="合作方",
+        url="https://partner.example/hooks",
+        events=["wish.claimed", "wish.released", "wish.fulfilled", "wish.confirmed"],
+        region=world.city,
+        secret=new_secret(),
+        owner=world.city_staff,
+    )
+    claim = fulfilled(world)
+    wish_confirm(wish=claim.wish, rating=Rating.SATISFIED, tracking_code=claim.wish.tracking_code)
+    deliveries = list(WebhookDelivery.objects.order_by("pk"))
+    assert [d.event_type for d in deliveries] == ["wish.claimed", "wish.fulfilled", "wish.confirmed"]
+    payload = str([d.payload for d in deliveries])
+    assert "王*梅" in payload and "王小梅" not in payload and claim.wish.resident_mobile not in payload
+
+
+@pytest.mark.parametrize("consent", [True, False])
+def test_the_resident_gets_an_sms_only_with_consent(
+    world, settings, django_capture_on_commit_callbacks, consent
+):
+    from tests.wishes.claim_helpers import CollectingSms
+
+    settings.SMS_BACKEND = "tests.wishes.claim_helpers.CollectingSms"
+    CollectingSms.sent = []
+    wish = published(world, sms_consent=consent, resident_mobile="13812345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        claimed(world, wish=wish)
+    assert [sms.mobile for sms in CollectingSms.sent] == (["13812345678"] if consent else [])

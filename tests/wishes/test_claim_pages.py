@@ -125,3 +125,30 @@ def test_the_template_tags_show_my_claims_and_wishes_for_me(world, django_assert
     template = engines["django"].from_string("{% load wishes_tags %}{% my_wishes v %}{% wishes_for_you v %}")
     html = template.render({"v": claim.volunteer})
     assert claim.wish.title in html and "附近的心愿" in html
+
+
+def test_a_secretary_claims_a_batch_for_the_branch_all_or_none(client, world):
+    from tests.volunteers.factories import VolunteerFactory
+
+    VolunteerFactory(user=world.haishu_secretary, community=world.haishu_community, role=None)
+    free, other, taken = published(world), published(world), published(world)
+    claimed(world, wish=taken)
+    client.force_login(world.haishu_secretary)
+    assert "单位批量认领" in client.get(reverse("wishes:wall")).content.decode()
+    url = reverse("wishes:batch_claim")
+    org = f"org:{world.haishu_branch.pk}"
+    refused = client.post(url, {"organization": org, "wishes": [free.pk, taken.pk]})
+    assert refused.status_code == 200 and "已被认领" in refused.content.decode()
+    free.refresh_from_db()
+    assert free.status == WishStatus.PUBLISHED
+    done = client.post(url, {"organization": org, "wishes": [free.pk, other.pk]})
+    assert done.status_code == 302
+    assert WishClaim.objects.filter(organization=world.haishu_branch).count() == 2
+    bad = client.post(url, {"organization": org, "wishes": [str(10**30)]})
+    assert bad.status_code == 200
+
+
+def test_a_plain_volunteer_has_no_batch_page(client, world):
+    client.force_login(volunteer(world).user)
+    assert "单位批量认领" not in client.get(reverse("wishes:wall")).content.decode()
+    assert client.get(reverse("wishes:batch_claim")).status_code == 403
