@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from brands.demo_life import _copy_rows, _reserve_ids
+from grids.demo import refresh_statistics
 from grids.models import Region, RegionLevel, district_code_of
 from portal.models import User
 from portal.privacy import hash_id_number
@@ -90,6 +91,8 @@ def seed(*, scale: str, rng: random.Random, log: Log) -> None:
     rows = _rows(rng, communities, missing)
     claimants = _claimants(rng, communities)
     written = _write(rng, rows, claimants)
+    # The planner's statistics, after the COPY (VACUUM cannot run inside the seed's transaction).
+    transaction.on_commit(lambda: refresh_statistics((Wish, WishClaim, WishEvent)))
     seconds = (timezone.now() - began).total_seconds()
     log(f"  city wishes: {len(rows):,} wishes, {written:,} claims added in {seconds:.1f} s")
 
