@@ -39,6 +39,7 @@ SYSTEM = _("系统管理")
 MENU = (
     MenuEntry("home", _("首页"), "home"),
     MenuEntry("wall", _("品牌墙"), "brands:wall"),
+    MenuEntry("wishes", _("心愿墙"), "wishes:wall", group=WISHES),
     MenuEntry("wish_new", _("提交微心愿"), "wishes:wish_new", group=WISHES),
     MenuEntry("market", _("公益集市"), "wishes:market", group=WISHES),
     MenuEntry("activities", _("活动记录"), "brands:activity_list", gates.STAFF_VIEW, group=WORK),
@@ -47,6 +48,7 @@ MENU = (
     MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW, group=WORK),
     MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW, group=WORK),
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("my_wishes", _("我认领的心愿"), "wishes:mine", gates.ACTIVE_VOLUNTEER, group=WISHES),
     MenuEntry(
         "wish_moderation", _("心愿审核"), "wishes:moderation_queue", gates.MODERATE_WISHES, group=WISHES
     ),

@@ -215,6 +215,8 @@ WISH_MAX_OPEN_CLAIMS = envint("WISH_MAX_OPEN_CLAIMS", "3")
 WISH_SUBMIT_RATE = os.getenv("WISH_SUBMIT_RATE", "10/hour")
 WISH_LOOKUP_RATE = os.getenv("WISH_LOOKUP_RATE", "30/hour")
 WISH_PUBLISH_NOTIFY_MAX = envint("WISH_PUBLISH_NOTIFY_MAX", "500")
+# An organization (党组织 or 爱心单位) claims wishes in batches: its own, larger limit.
+WISH_MAX_OPEN_CLAIMS_ORGANIZATION = envint("WISH_MAX_OPEN_CLAIMS_ORGANIZATION", "50")
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
@@ -301,6 +303,8 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: webhook retries that are due, and deliveries whose first send was lost.
     "send-due-webhooks": {"task": "portal.tasks.send_due_webhooks", "schedule": 60.0},
     "purge-expired-exports": {"task": "grids.tasks.purge_expired_exports", "schedule": 3600.0},
+    # Hourly: claims past their deadline go back to the wall (wishes.services.claims.claims_expire).
+    "expire-wish-claims": {"task": "wishes.tasks.expire_claims", "schedule": 3600.0},
     "sweep-orphaned-media": {
         "task": "portal.tasks.sweep_orphaned_media",
         "schedule": crontab(day_of_week="sun", hour=3, minute=30),  # weekly, at night

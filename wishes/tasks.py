@@ -6,6 +6,13 @@ from celery import shared_task
 
 from portal.notifications import TemporaryDeliveryError
 from wishes.services import resident_sms
+from wishes.services.claims import claims_expire
+
+
+@shared_task(ignore_result=True)
+def expire_claims() -> int:
+    """Release the claims past their deadline (each release a conditional update)."""
+    return claims_expire()
 
 
 @shared_task(

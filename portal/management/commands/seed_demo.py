@@ -37,6 +37,8 @@ SEEDERS = (
     "volunteers.demo",
     "wishes.demo_wsubmit",
     "wishes.demo_market",
+    "wishes.demo_wclaim",
+    "wishes.demo_city",
     "wishes.demo",
 )
 

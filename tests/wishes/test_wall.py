@@ -1,0 +1,121 @@
+"""The public wish wall: masked names, filters by place and category, keyset pages, a constant
+number of queries, and a live refresh that answers 304 when nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.wishes.claim_helpers import _media_in_tmp, confirmed, published, volunteer  # noqa: F401
+from wishes.models import WishCategory
+from wishes.selectors.wall import WALL_PAGE_SIZE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_wall_shows_masked_names_and_never_a_mobile(client, world):
+    published(world, resident_name="王小梅", resident_mobile="13812345678", title="想要一把轮椅")
+    html = client.get(reverse("wishes:wall")).content.decode()
+    assert "想要一把轮椅" in html and "王*梅" in html and world.haishu_community.name in html
+    assert "王小梅" not in html and "13812345678" not in html and "1381234" not in html
+
+
+def test_it_filters_by_district_street_community_and_category(client, world):
+    published(world, title="海曙的轮椅")
+    published(world, community=world.jiangbei_community, title="江北的书包", category=WishCategory.SCHOOLING)
+    by_district = client.get(reverse("wishes:wall"), {"district": world.jiangbei.code}).content.decode()
+    assert "江北的书包" in by_district and "海曙的轮椅" not in by_district
+    by_street = client.get(
+        reverse("wishes:wall"), {"district": world.haishu.code, "street": world.haishu_street.code}
+    ).content.decode()
+    assert "海曙的轮椅" in by_street and "江北的书包" not in by_street
+    by_category = client.get(reverse("wishes:wall"), {"category": "schooling"}).content.decode()
+    assert "江北的书包" in by_category and "海曙的轮椅" not in by_category
+
+
+def test_unknown_filters_and_cursors_are_ignored_not_errors(client, world):
+    published(world, title="海曙的轮椅")
+    for query in (
+        {"district": "x" * 500},
+        {"after": "9" * 40 + ".1"},
+        {"after": "abc"},
+        {"street": "330203001"},
+    ):
+        response = client.get(reverse("wishes:wall"), query)
+        assert response.status_code == 200
+
+
+def test_pages_follow_the_cursor_without_repeating_a_wish(client, world):
+    titles = [published(world, title=f"心愿{i:02d}").title for i in range(WALL_PAGE_SIZE + 5)]
+    first = client.get(reverse("wishes:wall"))
+    cursor = first.context["next_cursor"]
+    assert cursor
+    second = client.get(reverse("wishes:wall"), {"after": cursor})
+    seen = [w.title for w in first.context["wishes"]] + [w.title for w in second.context["wishes"]]
+    assert sorted(seen) == sorted(titles) and len(set(seen)) == len(seen)
+    assert not second.context["next_cursor"]
+
+
+def test_the_wall_costs_the_same_queries_for_5_or_40_wishes(client, world, django_assert_num_queries):
+    for _ in range(5):
+        published(world)
+    with django_assert_num_queries(3):
+        # 1. the districts for the filter, 2. the page of wishes with their communities,
+        # 3. the thank-yous
+        client.get(reverse("wishes:wall"))
+    for _ in range(35):
+        published(world)
+    with django_assert_num_queries(3):
+        client.get(reverse("wishes:wall"))
+
+
+def test_thank_yous_of_confirmed_wishes_are_on_the_wall(client, world):
+    confirmed(world)
+    html = client.get(reverse("wishes:wall")).content.decode()
+    assert "谢谢小张！" in html
+
+
+def test_a_volunteer_sees_wishes_near_them_first(client, world):
+    published(world, community=world.jiangbei_community, title="远处的心愿")
+    published(world, title="本社区的心愿")
+    me = volunteer(world)
+    client.force_login(me.user)
+    response = client.get(reverse("wishes:wall"))
+    assert [w.title for w in response.context["near_me"]] == ["本社区的心愿"]
+    assert "认领" in response.content.decode()
+
+
+def test_visitors_see_no_claim_button(client, world):
+    published(world)
+    html = client.get(reverse("wishes:wall")).content.decode()
+    assert 'action="/wishes/' not in html
+
+
+def test_the_live_refresh_answers_304_with_one_query_when_nothing_changed(
+    client, world, django_assert_num_queries
+):
+    published(world, title="第一个")
+    first = client.get(reverse("wishes:wall_live"))
+    assert first.status_code == 200 and "第一个" in first.content.decode()
+    etag = first["ETag"]
+    with django_assert_num_queries(1):
+        # 1. the newest updated_at of all wishes (an index lookup); no session, no user
+        again = client.get(reverse("wishes:wall_live"), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    since = client.get(reverse("wishes:wall_live"), headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
+    published(world, title="第二个")
+    changed = client.get(reverse("wishes:wall_live"), headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "第二个" in changed.content.decode()
+
+
+def test_english_visitors_get_the_wall_in_english(client, world):
+    from tests.portal.test_i18n import CJK, visible_text
+
+    for url in (reverse("wishes:wall"), reverse("wishes:wall_live")):
+        html = client.get(url, headers={"Accept-Language": "en"}).content.decode()
+        text = visible_text(html).replace("简体中文", "")
+        # Region names are data (the district list); everything else is translated.
+        for region in (world.haishu, world.jiangbei):
+            text = text.replace(region.name, "")
+        assert not CJK.findall(text), CJK.findall(text)

@@ -1,0 +1,160 @@
+"""Reads of the public wish wall and of a volunteer's claims.
+
+The wall is read newest first with a keyset cursor ("published before this one"), never with an
+OFFSET or a COUNT: with 100,000 wishes every page is one index range of ``wish_wall_newest`` (or
+``wish_district_wall`` for a district), whatever page the reader is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from grids.models import Region
+from portal.scoping import Action, Grant, Principal, scope
+from volunteers.models import MembershipStatus, Volunteer
+from wishes.models import CATEGORY_SPECIALTY, ClaimStatus, Wish, WishClaim, WishStatus
+
+WALL_PAGE_SIZE = 20
+SUGGESTIONS = 4
+THANKS_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the wall starts: after the wish published at ``at`` with id ``pk``."""
+
+    at: dt.datetime
+    pk: int
+
+    def encode(self) -> str:
+        return f"{int(self.at.timestamp() * 1_000_000)}.{self.pk}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor | None:
+        micros, _dot, pk = (text or "").partition(".")
+        if not (micros.isdigit() and pk.isdigit() and len(micros) <= 17 and len(pk) <= 18):
+            return None  # a cursor from outside is bounded like an id: nonsense starts at the top
+        try:
+            at = dt.datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt.UTC)
+        except (OverflowError, ValueError, OSError):
+            return None
+        return cls(at, int(pk))
+
+
+def in_region(queryset: QuerySet, region: Region) -> QuerySet:
+    """The rows placed in ``region``'s subtree, through the model's ScopeSpec as a grant would be
+    (a district by its code column and index, a street or community by its subtree)."""
+    place = Principal(grants=[Grant(frozenset({Action.VIEW}), region_path=region.path)])
+    return scope(place, queryset)
+
+
+def wall_wishes(*, region: Region | None = None, category: str = "") -> QuerySet[Wish]:
+    wishes = Wish.objects.filter(status=WishStatus.PUBLISHED)
+    if region is not None:
+        wishes = in_region(wishes, region)
+    if category:
+        wishes = wishes.filter(category=category)
+    return wishes.select_related("community").order_by("-published_at", "-id")
+
+
+def wall_page(wishes: QuerySet[Wish], cursor: Cursor | None) -> tuple[list[Wish], Cursor | None]:
+    """One page from ``cursor`` on (one query) and the cursor of the next page, if any."""
+    if cursor is not None:
+        wishes = wishes.filter(Q(published_at__lt=cursor.at) | Q(published_at=cursor.at, pk__lt=cursor.pk))
+    rows = list(wishes[: WALL_PAGE_SIZE + 1])
+    page, more = rows[:WALL_PAGE_SIZE], len(rows) > WALL_PAGE_SIZE
+    last = page[-1] if page else None
+    return page, (Cursor(last.published_at, last.pk) if more and last else None)
+
+
+def wall_changed_at() -> dt.datetime:
+    """When any wish last changed: the wall's Last-Modified and ETag (one index lookup)."""
+    newest = Wish.objects.aggregate(at=Max("updated_at"))["at"]
+    return newest or dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def wall_thanks() -> list[Wish]:
+    """The newest thank-yous of confirmed wishes (walks the wall index, stops at six)."""
+    return list(
+        Wish.objects.filter(status=WishStatus.CONFIRMED)
+        .exclude(thanks="")
+        .select_related("community")
+        .order_by("-published_at", "-id")[:THANKS_SHOWN]
+    )
+
+
+def near_me(volunteer: Volunteer, limit: int = SUGGESTIONS) -> list[Wish]:
+    """Published wishes of the volunteer's district: their community first, then their street."""
+    community = volunteer.community
+    closeness = Case(
+        When(community_id=community.pk, then=Value(0)),
+        When(community__parent_id=community.parent_id, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return list(
+        Wish.objects.filter(status=WishStatus.PUBLISHED, district_code=volunteer.district_code)
+        .select_related("community")
+        .annotate(closeness=closeness)
+        .order_by("closeness", "-published_at", "-id")[:limit]
+    )
+
+
+def for_specialties(volunteer: Volunteer, limit: int = SUGGESTIONS) -> list[Wish]:
+    """Published wishes whose category asks for one of the volunteer's specialties, nearest district first."""
+    codes = set(volunteer.specialties.values_list("code", flat=True))
+    categories = [category for category, code in CATEGORY_SPECIALTY.items() if code in codes]
+    if not categories:
+        return []
+    mine = Case(
+        When(district_code=volunteer.district_code, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return list(
+        Wish.objects.filter(status=WishStatus.PUBLISHED, category__in=categories)
+        .select_related("community")
+        .annotate(mine=mine)
+        .order_by("mine", "-published_at", "-id")[:limit]
+    )
+
+
+def claims_of(volunteer: Volunteer) -> QuerySet[WishClaim]:
+    """The claims a volunteer made or shares: their own, and their teams' (帮帮团)."""
+    teams = volunteer.memberships.filter(status=MembershipStatus.APPROVED).values("team_id")
+    return (
+        WishClaim.objects.filter(Q(claimed_by_id=volunteer.user_id) | Q(team_id__in=teams))
+        .select_related("wish__community", "team", "organization", "welfare_org", "volunteer")
+        .order_by("-claimed_at", "-id")
+    )
+
+
+def live_claims_of(volunteer: Volunteer) -> QuerySet[WishClaim]:
+    return claims_of(volunteer).filter(status__in=[ClaimStatus.ACTIVE, ClaimStatus.FULFILLED])
+
+
+def is_overdue(claim: WishClaim) -> bool:
+    return claim.status == ClaimStatus.ACTIVE and claim.deadline < timezone.now()
+
+
+def claimant_options(volunteer: Volunteer) -> dict[str, object]:
+    """Whom the volunteer may claim for besides themself, keyed as the claim form sends them:
+    teams they lead, party organizations they hold a role in, welfare organizations they represent."""
+    from grids.models import PartyOrganization
+    from volunteers.models import Team
+    from wishes.models import WelfareOrganization
+
+    options: dict[str, object] = {}
+    for team in Team.objects.filter(leader=volunteer).order_by("name"):
+        options[f"team:{team.pk}"] = team
+    orgs = PartyOrganization.objects.filter(roleassignment__user_id=volunteer.user_id).distinct()
+    for org in orgs.select_related("region").order_by("name"):
+        options[f"org:{org.pk}"] = org
+    welfare = WelfareOrganization.objects.filter(representatives=volunteer.user_id, is_active=True)
+    for org in welfare.select_related("region").order_by("name"):
+        options[f"welfare:{org.pk}"] = org
+    return options
