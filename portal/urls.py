@@ -28,6 +28,7 @@ urlpatterns = [
     path("grids/", include("grids.urls")),
     path("brands/", include("brands.urls")),
     path("api/v1/", include("portal.api.urls")),
+    path("open311/v2/", include("wishes.open311_urls")),
     path("admin/", admin.site.urls),
 ]
 
