@@ -30,11 +30,13 @@ class MenuEntry:
 MENU = (
     MenuEntry("home", _("首页"), "home"),
     MenuEntry("wall", _("品牌墙"), "brands:wall"),
+    MenuEntry("wish_new", _("提交微心愿"), "wishes:wish_new"),
     MenuEntry("activities", _("活动记录"), "brands:activity_list", gates.STAFF_VIEW),
     MenuEntry("tree", _("组织架构"), "grids:tree", gates.STAFF_VIEW),
     MenuEntry("members", _("党员"), "grids:member_list", gates.STAFF_VIEW),
     MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW),
     MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW),
+    MenuEntry("wish_moderation", _("心愿审核"), "wishes:moderation_queue", gates.MODERATE_WISHES),
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW),
     MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES),
     MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS),

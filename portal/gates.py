@@ -73,3 +73,8 @@ def _manages_webhooks(user) -> bool:
 
 # Partners' webhook endpoints are registered by admins and city staff.
 WEBHOOKS = Gate("webhooks", _manages_webhooks)
+
+
+# Moderating residents' wishes: staff, and branch secretaries for their branch's community (the
+# queue is then cut to the scope; portal.scoping ScopeSpec.community).
+MODERATE_WISHES = Gate("moderate_wishes", lambda user: has_any(user, Action.CHANGE))

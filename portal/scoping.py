@@ -64,6 +64,10 @@ class ScopeSpec:
     # newest first a street's page is then one index range, where walking the city's newest rows
     # for the street's 1/156 read 5,000 rows (30,000 for one kind of record).
     street: str | None = None
+    # A lookup to the path of the community the object belongs to, when the people of that
+    # community's party organizations act on it too: a branch secretary's grant (an organization
+    # grant) then also covers the objects of the community the branch lies in (residents' wishes).
+    community: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,9 @@ class Grant:
     region_path: str | None = None
     org_path: str | None = None
     everything: bool = False
+    # For an organization grant: the path of the community the organization lies in (None when
+    # it sits above the community level). See ScopeSpec.community.
+    org_community_path: str | None = None
 
 
 @dataclass
@@ -108,15 +115,22 @@ def _user_grants(user: User) -> list[Grant]:
     if user.is_superuser:
         return [Grant(actions=frozenset(Action), everything=True)]
     grants = []
-    for a in user.assignments.select_related("region", "organization"):
+    for a in user.assignments.select_related("region", "organization__region"):
         actions = ROLE_ACTIONS.get(a.role, frozenset())
         if not actions:
             continue
         if a.organization_id:
-            grants.append(Grant(actions, org_path=a.organization.path))
+            community = community_path_of(a.organization.region.path)
+            grants.append(Grant(actions, org_path=a.organization.path, org_community_path=community))
         elif a.region_id:
             grants.append(Grant(actions, region_path=a.region.path))
     return grants
+
+
+def community_path_of(path: str) -> str | None:
+    """The community's path in a region path (city/district/street/community/…), None above it."""
+    parts = path.split("/")
+    return "/".join(parts[:4]) + "/" if len(parts) > 4 else None
 
 
 def forget_grants(actor: Viewer) -> None:
@@ -172,6 +186,8 @@ def _grant_q(
     for path, lookup in ((grant.region_path, spec.region), (grant.org_path, spec.organization)):
         if path and lookup:
             return _path_q(model, lookup, path, strict, subtree_first)
+    if grant.org_community_path and spec.community:
+        return Q(**{spec.community: grant.org_community_path})
     return None
 
 
@@ -225,6 +241,8 @@ def can(actor: Viewer | None, action: str, obj: models.Model, *, strict: bool = 
         for mine, theirs in ((grant.region_path, region_path), (grant.org_path, org_path)):
             if mine and theirs and theirs.startswith(mine) and not (strict and theirs == mine):
                 return True
+        if grant.org_community_path and grant.org_community_path == _resolve(obj, spec.community):
+            return True
     return False
 
 

@@ -209,6 +209,12 @@ WISH_VALUE_CAP = envint("WISH_VALUE_CAP", "500")
 WISH_CLAIM_DAYS = envint("WISH_CLAIM_DAYS", "14")
 WISH_MAX_OPEN_PER_MOBILE = envint("WISH_MAX_OPEN_PER_MOBILE", "3")
 WISH_MAX_OPEN_CLAIMS = envint("WISH_MAX_OPEN_CLAIMS", "3")
+# Residents' side, per IP (a cache counter, "<n>/<second|minute|hour|day>"): wishes submitted, and
+# tracking-code lookups (so that codes cannot be enumerated); and how many volunteers one
+# published wish tells (its community's first, then its district's of the matching specialty).
+WISH_SUBMIT_RATE = os.getenv("WISH_SUBMIT_RATE", "10/hour")
+WISH_LOOKUP_RATE = os.getenv("WISH_LOOKUP_RATE", "30/hour")
+WISH_PUBLISH_NOTIFY_MAX = envint("WISH_PUBLISH_NOTIFY_MAX", "500")
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
@@ -361,6 +367,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "grids.models.OrgKind",
         "ActivityKindEnum": "brands.models.ActivityKind",
+        "WishCategoryEnum": "wishes.models.WishCategory",
+        "WishStatusEnum": "wishes.models.WishStatus",
+        "WishEventKindEnum": "wishes.models.WishEventKind",
     },
 }
 

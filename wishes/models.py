@@ -78,6 +78,14 @@ OPEN_WISH = Q(
 )
 
 
+class WishChannel(models.TextChoices):
+    """Where a wish came in: the residents' form, a partner's API key, or a partner's Open311 client."""
+
+    WEB = "web", _("网页")
+    API = "api", _("接口")
+    OPEN311 = "open311", _("Open311")
+
+
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     MOSTLY = "mostly", _("基本满意")
@@ -125,6 +133,9 @@ class Wish(models.Model):
     reject_reason = models.CharField(_("未通过原因"), max_length=200, blank=True)
     # Submitted through a partner's key (API or Open311): whose, and their idempotent reference.
     partner = models.CharField(_("合作单位"), max_length=100, blank=True)
+    channel = models.CharField(
+        _("提交渠道"), max_length=10, choices=WishChannel.choices, default=WishChannel.WEB
+    )
     submitted_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
@@ -137,7 +148,9 @@ class Wish(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = WishQuerySet.as_manager()
-    scope = ScopeSpec(region="community__path", district="district_code")
+    # Community staff (and the staff above) by region; the secretaries of the community's party
+    # branches by the community their branch lies in: both moderate its wishes.
+    scope = ScopeSpec(region="community__path", district="district_code", community="community__path")
 
     class Meta:
         verbose_name = _("微心愿")

@@ -6,7 +6,20 @@ from django.test import RequestFactory
 from portal.context_processors import navigation
 from tests.factories import UserFactory
 
-ALL = ["home", "wall", "activities", "tree", "members", "brands", "review", "bases", "roles", "api"]
+ALL = [
+    "home",
+    "wall",
+    "wish_new",
+    "activities",
+    "tree",
+    "members",
+    "brands",
+    "review",
+    "wish_moderation",
+    "bases",
+    "roles",
+    "api",
+]
 
 
 def nav_for(user, path: str = "/") -> list:
@@ -18,8 +31,22 @@ def nav_for(user, path: str = "/") -> list:
 @pytest.mark.parametrize(
     ("who", "keys"),
     [
-        ("volunteer", ["home", "wall"]),
-        ("haishu_secretary", ["home", "wall", "activities", "tree", "members", "brands", "bases", "api"]),
+        ("volunteer", ["home", "wall", "wish_new"]),
+        (
+            "haishu_secretary",
+            [
+                "home",
+                "wall",
+                "wish_new",
+                "activities",
+                "tree",
+                "members",
+                "brands",
+                "wish_moderation",
+                "bases",
+                "api",
+            ],
+        ),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
         ("city_staff", [*ALL, "webhooks"]),  # the city registers partners' webhooks
@@ -35,12 +62,13 @@ def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
     assert [(item.key, str(item.label), item.url) for item in items] == [
         ("home", "首页", "/"),
         ("wall", "品牌墙", "/brands/"),
+        ("wish_new", "提交微心愿", "/wishes/new/"),
     ]
 
 
 def test_staff_without_a_role_only_get_the_api_docs(db):
     user = UserFactory(is_staff=True)
-    assert [item.key for item in nav_for(user)] == ["home", "wall", "api"]
+    assert [item.key for item in nav_for(user)] == ["home", "wall", "wish_new", "api"]
 
 
 def test_a_superuser_sees_everything(db):
