@@ -3,8 +3,8 @@
 Civic-request clients (FixMyStreet, SeeClickFix, city 311 apps) speak this standard; here a
 "service" is a wish category and a "service request" is a wish. The mapping:
 
-- ``service_request_id`` is the wish's id; ``token`` is its tracking code (查询码), which the
-  partner hands to the resident, who follows and confirms the wish with it on the site.
+- ``service_request_id`` is the wish's id, given at once; ``token`` is the id with a keyed MAC
+  (never the tracking code: that is the resident's key to confirm the fulfilment).
 - ``status`` is ``open`` while the wish still counts as open (``wishes.models.OPEN_WISH``:
   submitted, published, claimed, fulfilled) and ``closed`` once confirmed or rejected;
   ``status_notes`` says which step it is at (and a rejection's reason).
@@ -36,9 +36,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,7 +56,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from brands.images import MAX_UPLOAD_BYTES
 from grids.models import Region, RegionLevel
+from portal import outbound
 from portal.api import idempotency
 from portal.api.auth import PartnerKeyAuthentication, PartnerPrincipal, find_key
 from portal.api.throttling import PrincipalRateThrottle
@@ -64,15 +68,8 @@ from portal.ids import MAX_ID, parse_id
 from portal.models import ApiScope
 from portal.privacy import mask_mobile
 from portal.scoping import Action, scope
-from wishes.models import (
-    OPEN_WISH,
-    ClaimStatus,
-    Wish,
-    WishCategory,
-    WishClaim,
-    WishStatus,
-    format_tracking_code,
-)
+from wishes.models import OPEN_WISH, ClaimStatus, Wish, WishCategory, WishChannel, WishClaim, WishStatus
+from wishes.services.submission import wish_submit
 
 MAX_DAYS = 90  # the spec's default window and the widest range one query may ask for
 MAX_RESULTS = 1000  # the spec's cap on one answer
@@ -81,6 +78,7 @@ YEARS = (2000, 2100)
 # The statuses in OPEN_WISH (Q(status__in=[…])): the one rule for "still open", read, not restated.
 OPEN_STATUSES = frozenset(OPEN_WISH.children[0][1])
 TITLE_LENGTH = 30
+MEDIA_TIMEOUT = 10.0  # seconds for the whole transfer of a media_url
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # Characters XML 1.0 cannot carry at all (a description pasted with a control character).
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -196,6 +194,25 @@ def _with_details(wishes: QuerySet[Wish]) -> QuerySet[Wish]:
     return wishes.select_related("community").prefetch_related(Prefetch("claims", live, to_attr="active"))
 
 
+# --- Tokens ------------------------------------------------------------------------------------
+# Not the tracking code: that is the resident's key to confirm the fulfilment, and partners never
+# hold it (wish_webhook_data keeps it out of webhooks too). A token is the id with a keyed MAC.
+
+
+def token_for(pk: int) -> str:
+    return f"{pk}-{_mac(pk)}"
+
+
+def token_id(token: str) -> int | None:
+    number, _dash, mac = token.partition("-")
+    pk = parse_id(number)
+    return pk if pk is not None and constant_time_compare(mac, _mac(pk)) else None
+
+
+def _mac(pk: int) -> str:
+    return salted_hmac("wishes.open311.token", str(pk)).hexdigest()[:16]
+
+
 # --- The mapping ---------------------------------------------------------------------------------
 
 
@@ -273,6 +290,11 @@ def service_definition(code: str) -> dict[str, Any]:
         _attribute(
             "value", 2, required=False, datatype="number",
             description=_("估计价值（元），可不填。"),
+        ),
+        _attribute(
+            "sms", 4, required=False, datatype="singlevaluelist",
+            description=_("居民同意接收心愿进展短信。"),
+            values=[{"key": "yes", "name": _("同意")}, {"key": "no", "name": _("不同意")}],
         ),
         _attribute(
             "consent", 3, required=True, datatype="singlevaluelist",
@@ -515,14 +537,19 @@ class Open311View(PortalViewSetMixin, APIView):
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handling (status, Retry-After), answered in the spec's error list."""
+    retry_after = getattr(exc, "retry_after", None)  # a wish limit says until when
     exc = _as_open311(exc)
     response = drf_exception_handler(exc, context)
     if response is None:  # a bug: Django's 500 handling and logging
         return None
-    if isinstance(exc, exceptions.ValidationError):
-        messages = _flatten_serializer(exc.detail) if isinstance(exc.detail, dict) else [_detail(exc.detail)]
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    if isinstance(exc.detail, dict):
+        messages = _flatten_serializer(exc.detail)
+    elif isinstance(exc.detail, list):
+        messages = [str(message) for message in exc.detail]
     else:
-        messages = [_detail(response.data)]
+        messages = [str(exc.detail)]
     response.data = [{"code": response.status_code, "description": message} for message in messages]
     return response
 
@@ -537,24 +564,27 @@ def _as_open311(exc: Exception) -> Exception:
     if isinstance(exc, DomainError):
         return Open311Error(exc.status_code, exc.message)
     if isinstance(exc, ValidationError):
-        return Open311Error(400, "; ".join(_flatten_messages(exc)))
+        return exceptions.ValidationError(_open311_fields(exc))
     return exc
 
 
-def _flatten_messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [
-            f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
-        ]
-    return list(error.messages)
+# The service's parameter names, as an Open311 client named them.
+FIELD_NAMES = {
+    "name": "last_name/first_name",
+    "mobile": "phone",
+    "category": "service_code",
+    "title": "description",
+    "value": "attribute[value]",
+    "consent": "attribute[consent]",
+    "photo": "media_url",
+    "community": "attribute[community]",
+}
 
 
-def _detail(data: Any) -> str:
-    if isinstance(data, dict) and "detail" in data:
-        return str(data["detail"])
-    if isinstance(data, list):
-        return " ".join(map(str, data))
-    return str(data)
+def _open311_fields(error: ValidationError) -> dict[str, list[str]] | list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    return {FIELD_NAMES.get(field, field): messages for field, messages in error.message_dict.items()}
 
 
 class ServiceList(Open311View):
@@ -605,16 +635,15 @@ class RequestDetail(Open311View):
 class TokenView(Open311View):
     @extend_schema(
         operation_id="open311_token",
-        summary="Open311: the request id behind a token (tracking code)",
+        summary="Open311: the request id behind a token",
         parameters=[FORMAT, OpenApiParameter("token", str, OpenApiParameter.PATH)],
         responses={200: TokenSerializer(many=True), **_errors(404, 429)},
     )
     def get(self, request: Request, token: str, fmt: str) -> Response:
-        code = token.replace("-", "").strip().upper()
-        wish = Wish.objects.filter(tracking_code=code).only("pk").first() if len(code) <= 20 else None
-        if wish is None:
+        pk = token_id(token)
+        if pk is None or not Wish.objects.filter(pk=pk).exists():
             raise Open311Error(404, _("没有这个 token。"))
-        return Response([{"service_request_id": wish.pk, "token": format_tracking_code(code)}])
+        return Response([{"service_request_id": pk, "token": token}])
 
 
 class SubmissionSerializer(serializers.Serializer):
@@ -644,6 +673,9 @@ class SubmissionSerializer(serializers.Serializer):
         )
         fields["attribute[value]"] = serializers.DecimalField(
             max_digits=8, decimal_places=2, min_value=Decimal("0"), required=False
+        )
+        fields["attribute[sms]"] = serializers.ChoiceField(
+            choices=["yes", "no"], required=False, help_text=gettext_lazy("居民同意接收进展短信：yes。")
         )
         fields["attribute[consent]"] = serializers.ChoiceField(
             choices=["yes"], required=False, help_text=gettext_lazy("居民同意处理其个人信息：yes。")
@@ -702,12 +734,11 @@ class RequestList(Open311View):
             raise Open311Error(403, _("提交心愿须提供有 wishes:write 权限的 api_key。"))
         given = SubmissionSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        wish = submit(actor=actor, data=given.validated_data, ip=request.META.get("REMOTE_ADDR"))
+        wish = submit(actor=actor, data=given.validated_data)
         body = {
             "service_request_id": wish.pk,
-            "token": wish.tracking_code_display,
-            "service_notice": _("已提交，社区审核通过后发布到心愿墙。查询码：%(code)s")
-            % {"code": wish.tracking_code_display},
+            "token": token_for(wish.pk),
+            "service_notice": _("已提交，社区审核通过后发布到心愿墙。"),
             "account_id": None,
         }
         return Response([body], status=status.HTTP_201_CREATED)
@@ -727,33 +758,38 @@ def _flatten_serializer(errors: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def submit(*, actor: PartnerPrincipal, data: Mapping[str, Any], ip: str | None) -> Wish:
-    """Everything a submission is checked for here is Open311's; the wish's rules are the service's."""
-    from wishes.services.submission import wish_submit  # noqa: PLC0415 - the service's own module
-
+def submit(*, actor: PartnerPrincipal, data: Mapping[str, Any]) -> Wish:
+    """Everything checked here is Open311's (the key's region, media_url); the wish's rules are the service's."""
     code = data.get("attribute[community]") or data.get("address_id")
-    community = (
-        scope(
-            actor, Region.objects.filter(level=RegionLevel.COMMUNITY, code=code), ApiScope.WISHES_WRITE
-        ).first()
-        if code
-        else None
-    )
+    communities = Region.objects.filter(level=RegionLevel.COMMUNITY, code=code)
+    community = scope(actor, communities, ApiScope.WISHES_WRITE).first() if code else None
     if community is None:
         raise Open311Error(400, _("attribute[community]：未知的社区代码，或不在该 api_key 的区域内。"))
-    if data.get("media_url"):
-        raise Open311Error(400, _("media_url：暂不支持，请通过网页或 API 上传照片。"))
+    photo = fetch_media(data["media_url"]) if data.get("media_url") else None
     return wish_submit(
-        name=f"{data['last_name'].strip()}{data['first_name'].strip()}",
+        name=f"{data['last_name'].strip()}{data['first_name'].strip()}",  # family name first
         mobile=data["phone"],
         community=community,
         category=data["service_code"],
         title=_title(data["description"]),
         description=data["description"],
         value_yuan=data.get("attribute[value]"),
-        photo=None,
+        photo=photo,
         consent=data.get("attribute[consent]") == "yes",
-        ip=ip,
-        channel="open311",
+        sms_consent=data.get("attribute[sms]") == "yes",
+        # No IP: the per-IP rate is the anonymous residents' guard; a partner is one server
+        # relaying many residents, limited by its key's throttle, and the wish records the partner.
+        ip=None,
+        channel=WishChannel.OPEN311,
         partner=actor.api_key.partner,
     )
+
+
+def fetch_media(url: str) -> SimpleUploadedFile:
+    """The photo at ``media_url``, fetched under the webhooks' address rules; its image rules are
+    the form's (the service decodes and re-encodes it)."""
+    try:
+        content = outbound.fetch(url, max_bytes=MAX_UPLOAD_BYTES, total_timeout=MEDIA_TIMEOUT)
+    except ValidationError as refusal:
+        raise Open311Error(400, f"media_url: {refusal.messages[0]}") from None
+    return SimpleUploadedFile("media", content)

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from portal.models import PartnerAPIKey
 from tests.wishes.factories import WishFactory
 from wishes.models import ClaimantKind, Wish, WishCategory, WishClaim, WishStatus
+from wishes.open311 import token_for
 
 BASE = "/open311/v2"
 
@@ -77,7 +78,7 @@ def test_a_service_definition_names_the_community_and_value_attributes(db, fmt):
         root = ET.fromstring(response.content)
         assert root.tag == "service_definition" and root.findtext("service_code") == "health"
         codes = {a.findtext("code"): {"required": a.findtext("required")} for a in root.iter("attribute")}
-    assert set(codes) == {"community", "value", "consent"}
+    assert set(codes) == {"community", "value", "consent", "sms"}
     assert codes["community"]["required"] in (True, "true")
     assert codes["value"]["required"] in (False, "false")
 
@@ -190,16 +191,18 @@ def test_a_wish_outside_the_readers_sight_is_a_404(world, wishes):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_a_token_is_the_tracking_code(wishes, fmt):
+def test_a_token_names_its_request_and_is_not_the_tracking_code(wishes, fmt):
     wish = wishes["published"]
+    token = token_for(wish.pk)
 
-    response = get(f"tokens/{wish.tracking_code_display}", fmt)
+    response = get(f"tokens/{token}", fmt)
 
     assert response.status_code == 200
     [row] = parsed(response)
     assert str(row["service_request_id"]) == str(wish.pk)
-    assert get(f"tokens/{wish.tracking_code.lower()}", fmt).status_code == 200
-    assert get("tokens/NOSUCHTOKEN", fmt).status_code == 404
+    assert wish.tracking_code not in token
+    for forged in (f"{wish.pk}-0000000000000000", wish.tracking_code, str(wish.pk), "x" * 40):
+        assert get(f"tokens/{forged}", fmt).status_code == 404
 
 
 # --- Filters and limits ---------------------------------------------------------------------------
