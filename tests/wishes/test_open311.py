@@ -286,3 +286,15 @@ def test_the_list_reads_in_a_fixed_number_of_queries(world, django_assert_num_qu
 
     with django_assert_num_queries(2):  # the wishes with their communities; their active claims
         assert len(json.loads(get("requests").content)) == 5
+
+
+def test_a_client_asking_for_english_reads_english(wishes):
+    services = json.loads(APIClient().get(f"{BASE}/services.json", HTTP_ACCEPT_LANGUAGE="en").content)
+    [row] = json.loads(
+        APIClient().get(f"{BASE}/requests/{wishes['published'].pk}.json", HTTP_ACCEPT_LANGUAGE="en").content
+    )
+    error = json.loads(APIClient().get(f"{BASE}/requests.json?status=x", HTTP_ACCEPT_LANGUAGE="en").content)
+
+    assert all(s["service_name"].isascii() and s["description"].isascii() for s in services)
+    assert row["status_notes"] == "Published on the wish wall, waiting to be claimed."
+    assert error[0]["description"] == "status must be open, closed or both."
