@@ -165,7 +165,10 @@ class ApiKeyParameterAuthentication(BaseAuthentication):
             key = data.get("api_key") if isinstance(data, Mapping) else None
         if not key:
             return None
-        api_key = find_key(str(key).strip()) if len(str(key)) <= 200 else None
+        key = str(key).strip()
+        # Keys are short printable ASCII: anything else (a NUL PostgreSQL cannot compare) is no key.
+        well_formed = len(key) <= 200 and key.isascii() and key.isprintable()
+        api_key = find_key(key) if well_formed else None
         if api_key is None or api_key.has_expired:
             raise exceptions.AuthenticationFailed(_("api_key 无效、已吊销或已过期。"))
         return PartnerPrincipal(api_key), api_key

@@ -122,9 +122,10 @@ def test_the_authorization_header_works_as_the_api_key(world, wishes):
     assert wishes["submitted"].pk in {r["service_request_id"] for r in rows}
 
 
+@pytest.mark.parametrize("key", ["nope.nope", "abc\x00.def", "键.值", "x" * 300])
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_an_invalid_api_key_is_a_403(db, fmt):
-    response = get("requests", fmt, api_key="nope.nope")
+def test_an_invalid_api_key_is_a_403(db, fmt, key):
+    response = get("requests", fmt, api_key=key)
 
     assert response.status_code == 403
     assert parsed(response)[0]["code"] in (403, "403")
