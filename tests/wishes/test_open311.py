@@ -299,3 +299,15 @@ def test_a_client_asking_for_english_reads_english(wishes):
     assert all(s["service_name"].isascii() and s["description"].isascii() for s in services)
     assert row["status_notes"] == "Published on the wish wall, waiting to be claimed."
     assert error[0]["description"] == "status must be open, closed or both."
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_method_the_call_does_not_take_is_a_405_in_the_specs_format(db, fmt):
+    response = APIClient().post(f"{BASE}/services.{fmt}", {})
+
+    assert response.status_code == 405
+    assert str(parsed(response)[0]["code"]) == "405"
+
+
+def test_an_unknown_format_is_no_open311_url(db):
+    assert APIClient().get(f"{BASE}/services.html").status_code == 404
