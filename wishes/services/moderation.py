@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +26,7 @@ from portal.scoping import Action, can
 from portal.webhooks import emit
 from volunteers.models import Volunteer, VolunteerStatus
 from wishes.models import CATEGORY_SPECIALTY, Wish, WishCategory, WishEvent, WishEventKind, WishStatus
+from wishes.services.resident_sms import tell_resident
 from wishes.services.submission import check_text, check_value, wish_webhook_data
 
 # Moderating is changing a wish of one's scope; the gate MODERATE_WISHES asks the same right.
@@ -79,6 +80,11 @@ def wish_approve(*, actor: User, wish: Wish) -> Wish:
     )
     emit("wish.published", region=wish.community, data=wish_webhook_data(wish))
     _tell_volunteers(wish)
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("您的微心愿“%(title)s”已通过审核，发布到心愿墙，等待志愿者认领。") % {
+            "title": wish.title[:20]
+        }
+    tell_resident(wish=wish, event="published", text=text)
     return wish
 
 
@@ -98,6 +104,13 @@ def wish_reject(*, actor: User, wish: Wish, reason: str) -> Wish:
     WishEvent.objects.create(
         wish=wish, kind=WishEventKind.REJECTED, actor=actor, actor_label=moderator_label(actor), note=reason
     )
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("您的微心愿“%(title)s”未通过审核：%(reason)s 凭查询码 %(code)s 可查看详情。") % {
+            "title": wish.title[:20],
+            "reason": reason,
+            "code": wish.tracking_code_display,
+        }
+    tell_resident(wish=wish, event="rejected", text=text)
     return wish
 
 

@@ -16,24 +16,29 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from brands.images import ProcessedImage, process_upload
 from grids.models import Region, RegionLevel, district_code_of
 from portal import media
-from portal.models import ApiScope
+from portal.models import ApiScope, Role, User
+from portal.notifications import notify
 from portal.privacy import mask_mobile, mask_name
 from portal.scoping import Action, Actor, can
 from portal.validators import normalize_mobile, normalize_person_name, validate_mobile, validate_person_name
 from portal.webhooks import emit
 from wishes.models import OPEN_WISH, Wish, WishCategory, WishChannel, WishEvent, WishEventKind
 from wishes.services.limits import WishLimitExceeded, check_submit_rate, open_limit_message
+from wishes.services.resident_sms import tell_resident
 
 # Control characters other than line breaks and tabs: PostgreSQL stores no NUL, and the others
 # only ever come from pasted binary or from someone probing.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TRACKING_CODE_ATTEMPTS = 3
+MODERATORS_TOLD = 50
 
 
 def wish_submit(
@@ -192,7 +197,44 @@ def _store(wish: Wish, processed: ProcessedImage | None) -> Wish:
     _insert_with_fresh_code(wish)
     WishEvent.objects.create(wish=wish, kind=WishEventKind.SUBMITTED, actor_label=submitter_label(wish))
     emit("wish.submitted", region=wish.community, data=wish_webhook_data(wish))
+    _tell_moderators(wish)
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("您的微心愿“%(title)s”已提交，查询码 %(code)s，社区审核后会发布到心愿墙。") % {
+            "title": wish.title[:20],
+            "code": wish.tracking_code_display,
+        }
+    tell_resident(wish=wish, event="submitted", text=text)
     return wish
+
+
+def moderators_of(wish: Wish) -> QuerySet[User]:
+    """Who is told of a new wish: the community's staff and the secretaries of its branches.
+
+    Not a scope filter (what a user may see) but its converse (who looks after this place), read
+    from the role assignments; staff above the community see the queue but are not told of each
+    wish. Bounded: a community has a handful of them.
+    """
+    community = wish.community
+    return User.objects.filter(
+        Q(assignments__role=Role.COMMUNITY_STAFF, assignments__region=community)
+        | Q(
+            assignments__role=Role.BRANCH_SECRETARY,
+            assignments__organization__region__path__startswith=community.path,
+        ),
+        is_active=True,
+    ).distinct()[:MODERATORS_TOLD]
+
+
+def _tell_moderators(wish: Wish) -> None:
+    notify(
+        recipients=moderators_of(wish),
+        kind="wishes.submitted",
+        title=_("新的微心愿待审核：%(title)s") % {"title": wish.title[:60]},
+        body=_("%(community)s的居民提交了一个“%(category)s”心愿。")
+        % {"community": wish.community.name, "category": wish.get_category_display()},
+        link=reverse("wishes:moderation_wish", args=[wish.pk]),
+        dedupe_key=f"wishes.submitted:{wish.pk}",
+    )
 
 
 def _lock_mobile(mobile: str) -> None:
