@@ -311,3 +311,15 @@ def test_a_method_the_call_does_not_take_is_a_405_in_the_specs_format(db, fmt):
 
 def test_an_unknown_format_is_no_open311_url(db):
     assert APIClient().get(f"{BASE}/services.html").status_code == 404
+
+
+def test_the_schema_documents_the_specs_error_list_on_every_open311_operation(db):
+    schema = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operations = [
+        (p, op) for p, ops in schema["paths"].items() if p.startswith("/open311/") for op in ops.values()
+    ]
+
+    assert len(operations) == 6
+    for path, operation in operations:
+        error = operation["responses"]["429"]["content"]["application/json"]["schema"]
+        assert error["type"] == "array" and set(error["items"]["required"]) == {"code", "description"}, path
