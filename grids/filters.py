@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import MemberStatus, OrgKind, PartyMember, PartyOrganization, Region, RegionLevel
-from portal.filters import IdFilter
+from portal.filters import IdFilter, IsoDateTimeFilter
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -28,10 +28,14 @@ class OrganizationFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
     parent = IdFilter(field_name="parent_id", label=_("上级党组织"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称"))
+    # Partners sync incrementally: ?updated_after=<last sync>&ordering=updated_at, then the cursor.
+    updated_after = IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gt", label=_("在此时间之后有更新")
+    )
 
     class Meta:
         model = PartyOrganization
-        fields = ["kind", "region", "parent", "q"]
+        fields = ["kind", "region", "parent", "q", "updated_after"]
 
     def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         region = Region.objects.filter(code=value).first()

@@ -30,6 +30,7 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("wishes/", include("wishes.urls")),
     path("api/v1/", include("portal.api.urls")),
+    path("open311/v2/", include("wishes.open311_urls")),
     path("admin/", admin.site.urls),
 ]
 

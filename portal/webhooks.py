@@ -15,6 +15,7 @@ all that time is disabled and its owner told.
 Outbound requests go only to http(s) URLs whose addresses are public (private ranges only when
 ``WEBHOOK_ALLOW_PRIVATE_NETWORKS``); the address is checked when the endpoint is registered and
 again on every attempt, and the connection goes to the address that was checked (DNS can change).
+Those rules live in ``portal.outbound``, shared with the other requests to outsiders' addresses.
 """
 
 from __future__ import annotations
@@ -23,20 +24,16 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import secrets
-import socket
 import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import urllib3
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -45,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import Region
+from portal import outbound
 from portal.errors import IllegalTransition, NotAllowed
 from portal.models import (
     User,
@@ -69,12 +67,9 @@ RESPONSE_BYTES_KEPT = 200
 SECRET_PREFIX = "whsec_"
 ROTATION_OVERLAP = dt.timedelta(hours=24)
 
-# Cloud metadata services that do not sit in a link-local range (Alibaba Cloud's, Oracle's).
-METADATA_ADDRESSES = {ipaddress.ip_address("100.100.100.200"), ipaddress.ip_address("192.0.0.192")}
-
-
-class UnsafeDestination(ValidationError):
-    pass
+# The address rules are shared with every request to an address an outsider chose.
+UnsafeDestination = outbound.UnsafeDestination
+check_destination = outbound.check_destination
 
 
 # --- Secrets and signatures ---------------------------------------------------------------------
@@ -95,45 +90,6 @@ def signature_header(endpoint: WebhookEndpoint, message_id: str, timestamp: int,
     if endpoint.previous_secret and endpoint.previous_until and endpoint.previous_until > timezone.now():
         signatures.append(sign(endpoint.previous_secret, message_id, timestamp, body))
     return " ".join(signatures)
-
-
-# --- Where requests may go ----------------------------------------------------------------------
-
-
-def _refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if address.is_loopback:
-        return None if settings.WEBHOOK_ALLOW_LOOPBACK else _("不能发送到本机地址。")
-    if address.is_link_local or address in METADATA_ADDRESSES:
-        return _("不能发送到链路本地或云元数据地址。")
-    if address.is_multicast or address.is_unspecified or address.is_reserved:
-        return _("该地址不能接收推送。")
-    if address.is_private or address in ipaddress.ip_network("100.64.0.0/10"):
-        return (
-            None
-            if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS
-            else _("不能发送到内网地址（如需推送到政务内网，请由管理员开启）。")
-        )
-    return None
-
-
-def check_destination(url: str) -> list[str]:
-    """The addresses ``url`` may be sent to; ``UnsafeDestination`` says why it may not."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnsafeDestination(_("接收地址须以 http:// 或 https:// 开头。"))
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except (OSError, ValueError, UnicodeError):
-        raise UnsafeDestination(_("无法解析接收地址的主机名。")) from None
-    addresses = sorted({info[4][0] for info in infos})
-    for text in addresses:
-        refusal = _refusal(ipaddress.ip_address(text.split("%")[0]))
-        if refusal:
-            raise UnsafeDestination(refusal)
-    return addresses
 
 
 # --- Registering endpoints ----------------------------------------------------------------------
@@ -276,30 +232,19 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> Answer:
         return answer(None, refusal.messages[0])
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
     timestamp = int(time.time())
-    parts = urlsplit(endpoint.url)
+    path, host = outbound.target(endpoint.url)
     headers = {
         "content-type": "application/json",
         "user-agent": "Siming-Webhooks/1.0",
-        "host": parts.netloc.rsplit("@", 1)[-1],
+        "host": host,
         "webhook-id": delivery.message_id,
         "webhook-timestamp": str(timestamp),
         "webhook-signature": signature_header(endpoint, delivery.message_id, timestamp, body),
     }
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     # Connect to the address that was checked, not to whatever the name resolves to a moment later.
-    options: dict[str, Any] = {
-        "timeout": urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT),
-        "retries": False,
-    }
-    if parts.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            addresses[0], port, server_hostname=parts.hostname, assert_hostname=parts.hostname, **options
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(addresses[0], port, **options)
+    pool = outbound.pinned_pool(
+        endpoint.url, addresses, connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT
+    )
     try:
         with pool:
             response = pool.urlopen(

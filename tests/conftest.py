@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import World
 
@@ -17,6 +19,14 @@ def _clean_cache():
     # The cache may be a shared Redis: throttles and cached figures must not leak between tests.
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request with Accept-Language: en leaves English active in the thread (LocaleMiddleware
+    # activates and never restores): a later test calling a service directly read English messages.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,12 +23,14 @@ from rest_framework.reverse import reverse
 from rest_framework.routers import BaseRouter
 
 from brands.filters import ActivityFilter, BaseFilter
+from brands.images import ProcessedImage, process_upload
 from brands.models import ActivityKind, ActivityRecord, BaseBooking, BaseSlot, Brand, OrgLifeBase
 from brands.selectors.activities import activities_visible_to, bases_visible
 from brands.services.activities import (
     KEY_WRITE_ACTION,
     MAX_OTHER_PARTICIPANTS,
     MAX_PEOPLE_SERVED,
+    MAX_PHOTOS,
     activity_create,
 )
 from grids.models import PartyMember, PartyOrganization
@@ -157,6 +160,16 @@ def _iso(value: dt.datetime | None, zone: dt.tzinfo) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+class ImageUploadSerializerField(serializers.FileField):
+    """An uploaded image, cleaned by the form's rules (``brands.images``): a ``ProcessedImage``."""
+
+    def to_internal_value(self, data: Any) -> ProcessedImage:
+        try:
+            return process_upload(super().to_internal_value(data))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+
 # Checks types and existence only; whether the record may be made is activity_create's decision.
 class ActivityCreateSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(
@@ -187,6 +200,15 @@ class ActivityCreateSerializer(serializers.Serializer):
     )
     satisfaction = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
+    )
+    # Multipart only: each "photos" part an image, under the form's rules (JPEG/PNG/WebP, 10 MB,
+    # 40 megapixels); each is re-encoded without its metadata before anything is stored.
+    photos = serializers.ListField(
+        child=ImageUploadSerializerField(),
+        required=False,
+        default=list,
+        max_length=MAX_PHOTOS,
+        help_text=_("照片（multipart/form-data，可多张，最多 9 张；JPEG、PNG、WebP，每张不超过 10 MB）。"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -236,8 +258,10 @@ class ActivityViewSet(CreateReadViewSet):
     Filters: `region` (code, its subtree included), `organization` (id, its sub-organizations
     included), `brand`, `kind`, `date_from`/`date_to` (local dates of the start), `updated_after`.
     A key creates records only for organizations inside its region, under the same rules as the
-    portal's form (ended, not in the future, attendees from the organization, its own brand). A
-    create with an `Idempotency-Key` header is made once and replayed on retries.
+    portal's form (ended, not in the future, attendees from the organization, its own brand). Sent
+    as `multipart/form-data`, a create may carry up to 9 `photos` (JPEG, PNG or WebP, 10 MB and 40
+    megapixels at most, as in the form); a file that is not such an image is a 400 and nothing is
+    saved. A create with an `Idempotency-Key` header is made once and replayed on retries.
     """
 
     serializer_class = ActivitySerializer

@@ -22,6 +22,8 @@ def test_the_schema_documents_the_error_shape_on_every_operation(db):
     schema = Client().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert set(schema["components"]["schemas"]["Error"]["properties"]) == {"error"}
     for path, operations in schema["paths"].items():
+        if path.startswith("/open311/"):  # Open311 answers in the spec's own error list (wishes.open311)
+            continue
         for method, operation in operations.items():
             responses = operation["responses"]
             assert {"401", "403", "429"} <= set(responses), (method, path)
