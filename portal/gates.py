@@ -73,3 +73,24 @@ def _manages_webhooks(user) -> bool:
 
 # Partners' webhook endpoints are registered by admins and city staff.
 WEBHOOKS = Gate("webhooks", _manages_webhooks)
+
+
+def _sees_regions(user) -> bool:
+    from portal.scoping import grants_for
+
+    return any(Action.VIEW in g.actions and (g.everything or g.region_path) for g in grants_for(user))
+
+
+def _rebuilds_stats(user) -> bool:
+    from portal.scoping import grants_for
+
+    return any(
+        Action.CHANGE in g.actions and (g.everything or (g.region_path or "").count("/") == 1)
+        for g in grants_for(user)
+    )
+
+
+# Dashboards (portal.stats): staff placed at a region (a secretary's grant is an organization, with
+# no region node to show); the city-wide "rebuild now" needs a change right over the whole city.
+DASHBOARD = Gate("dashboard", _sees_regions)
+STATS_REBUILD = Gate("stats_rebuild", _rebuilds_stats)
