@@ -101,9 +101,29 @@ def test_incremental_recomputes_only_touched_days_and_nodes(small_world, setting
 
 
 def test_a_second_run_while_one_holds_the_lock_skips(small_world):
-    with runs.exclusive(wait=False) as got:
-        assert got
+    import threading
+
+    from django.db import connection
+
+    held, done = threading.Event(), threading.Event()
+
+    def holder() -> None:  # another thread: on PostgreSQL another session (advisory locks are re-entrant)
+        try:
+            with runs.exclusive(wait=False) as got:
+                assert got
+                held.set()
+                done.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert held.wait(timeout=30)
+    try:
         record = runs.run_incremental()
+    finally:
+        done.set()
+        thread.join()
     assert record.status == RunStatus.SKIPPED
     assert not StatSnapshot.objects.exists()
 
