@@ -3,6 +3,10 @@
  * district on the map, or a bar, opens that node's dashboard. */
 (function () {
   "use strict";
+  // The display wall reloads itself (the figures change with each 5-minute incremental run); a
+  // script rather than <meta refresh>, which would also reload the page under a reader's hands.
+  var refresh = Number(document.body.getAttribute("data-refresh-seconds"));
+  if (refresh > 0) { window.setTimeout(function () { window.location.reload(); }, refresh * 1000); }
   var source = document.getElementById("dashboard-data");
   if (!source || !window.echarts) { return; }
   var data = JSON.parse(source.textContent);
@@ -15,6 +19,7 @@
     var el = document.getElementById(id);
     if (!el) { return null; }
     var chart = window.echarts.init(el, theme, { renderer: "canvas" });
+    chart.setOption({ backgroundColor: "transparent" });  // the panel's own colour shows through
     charts.push(chart);
     return chart;
   }
