@@ -16,7 +16,10 @@ gives the same rows) and exclusive (``portal.stats.runs`` holds a lock):
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat, Length, Substr, TruncDate, TruncMonth
 from django.utils import timezone
@@ -211,6 +214,12 @@ SOURCES: dict[str, Source] = {
 }
 
 
+# Figures that add up from a node's children: grouped once by the rows' own region (the leaf) and
+# summed into every ancestor in Python (one scan of the table instead of one per level). Medians do
+# not add up: those sources are grouped once per level in SQL.
+PER_LEVEL = frozenset({"claimed", "fulfilled"})
+
+
 def _merge(row: dict[str, Any], name: str, agg: dict[str, Any], kind: str = "") -> None:
     """Add one grouped row of source ``name`` to a snapshot row's figures."""
     if name == "activities":
@@ -221,21 +230,23 @@ def _merge(row: dict[str, Any], name: str, agg: dict[str, Any], kind: str = "") 
         row["participants"] += (agg["attendees"] or 0) + (agg["others"] or 0)
         row["people_served"] += agg["served"] or 0
     elif name == "compliance":
-        row["compliance_met"] = agg["met"]
+        # (organization, kind) pairs are disjoint between sibling nodes: distinct counts add up.
+        row["compliance_met"] += agg["met"]
     elif name == "service":
-        row["service_records"] = agg["n"]
-        row["service_hours"] = agg["hours"] or Decimal("0")
-    elif name in ("submitted", "approved", "claimed", "fulfilled", "confirmed"):
+        row["service_records"] += agg["n"]
+        row["service_hours"] = row.get("service_hours", Decimal("0")) + (agg["hours"] or Decimal("0"))
+    elif name in ("submitted", "approved", "confirmed"):
+        row[f"wishes_{name}"] += agg["n"]
+        if name == "confirmed":
+            row["wishes_rated"] += agg["rated"]
+            row["wishes_satisfied"] += agg["satisfied"]
+    elif name in PER_LEVEL:  # one row per node: assigned, not added
         row[f"wishes_{name}"] = agg["n"]
-        if name == "claimed":
-            row["median_hours_to_claim"] = _rounded(agg["median"])
-        elif name == "fulfilled":
-            row["median_hours_to_fulfil"] = _rounded(agg["median"])
-        elif name == "confirmed":
-            row["wishes_rated"], row["wishes_satisfied"] = agg["rated"], agg["satisfied"]
+        field_name = "median_hours_to_claim" if name == "claimed" else "median_hours_to_fulfil"
+        row[field_name] = _rounded(agg["median"])
     elif name == "pledges":
-        row["pledges"] = agg["n"]
-        row["pledge_amount"] = agg["amount"] or Decimal("0")
+        row["pledges"] += agg["n"]
+        row["pledge_amount"] = row.get("pledge_amount", Decimal("0")) + (agg["amount"] or Decimal("0"))
 
 
 def _rounded(value: float | None) -> float | None:
@@ -243,7 +254,14 @@ def _rounded(value: float | None) -> float | None:
 
 
 def _empty_row() -> dict[str, Any]:
-    return {"activities_by_kind": {}, "brands_by_status": {}, "top_brands": [], **dict.fromkeys(_COUNTERS, 0)}
+    return {
+        "activities_by_kind": {},
+        "brands_by_status": {},
+        "top_brands": [],
+        "service_hours": Decimal("0"),
+        "pledge_amount": Decimal("0"),
+        **dict.fromkeys(_COUNTERS, 0),
+    }
 
 
 _COUNTERS = [
@@ -305,29 +323,19 @@ def compute(window: Window, *, today: dt.date, progress: Progress | None = None)
     """Every snapshot row of ``window``, as figures by (node path, period, start). Reads only."""
     rows: dict[Key, dict[str, Any]] = defaultdict(_empty_row)
     periods = [(Period.DAY, window.days), (Period.MONTH, window.months)]
-    steps = len(LEVELS) * (len(SOURCES) * 2 + 1)
+    steps = len(SOURCES) * 2 + len(LEVELS)
     done = 0
+    for period, starts in periods:
+        for name, source in SOURCES.items():
+            if starts and not (name == "compliance" and period == Period.DAY):
+                _add_source(rows, name, source, period, starts, window)
+            done += 1
+            if progress:
+                progress(done, steps)
     for level in LEVELS:
         nodes = window.node_filter(level)
-        if nodes is not None and not nodes:
-            done += len(SOURCES) * 2 + 1
-            continue
-        for period, starts in periods:
-            if not starts:
-                done += len(SOURCES)
-                continue
-            first = min(starts)
-            end = max(starts) + dt.timedelta(days=1) if period == Period.DAY else add_months(max(starts), 1)
-            wanted = set(starts)
-            for name, source in SOURCES.items():
-                if name == "compliance" and period == Period.DAY:
-                    done += 1
-                    continue
-                _add_source(rows, name, source, level, period, first, end, wanted, nodes)
-                done += 1
-                if progress:
-                    progress(done, steps)
-        _add_stocks(rows, level, nodes, today, window)
+        if nodes is None or nodes:
+            _add_stocks(rows, level, nodes, today, window)
         done += 1
         if progress:
             progress(done, steps)
@@ -338,36 +346,61 @@ def _add_source(
     rows: dict[Key, dict[str, Any]],
     name: str,
     source: Source,
-    level: str,
     period: str,
-    first: dt.date,
-    end: dt.date,
-    wanted: set[dt.date],
-    nodes: set[str] | None,
+    starts: list[dt.date],
+    window: Window,
 ) -> None:
+    first = min(starts)
+    end = max(starts) + dt.timedelta(days=1) if period == Period.DAY else add_months(max(starts), 1)
+    wanted = set(starts)
     qs = source.queryset().filter(_range(source.date_field, first, end, is_date=source.is_date))
-    grouped = _grouped(
-        qs,
-        source.path,
-        level,
-        bucket=source.bucket(period),
-        keys=source.keys,
-        nodes=nodes,
-        **source.aggregates(),
+    brand_counts: dict[Key, dict[tuple[int, str], int]] = defaultdict(lambda: defaultdict(int))
+    if name in PER_LEVEL:
+        for level in LEVELS:
+            nodes = window.node_filter(level)
+            if nodes is not None and not nodes:
+                continue
+            grouped = _grouped(
+                qs, source.path, level, bucket=source.bucket(period), nodes=nodes, **source.aggregates()
+            )
+            for agg in grouped:
+                start = _bucket_date(agg["bucket"])
+                if start in wanted:
+                    _merge(rows[(agg["node"], period, start)], name, agg)
+        return
+    leaf = (
+        qs.annotate(node=F(source.path), bucket=source.bucket(period))
+        .values("node", "bucket", *source.keys)
+        .annotate(**source.aggregates())
+        .order_by()
     )
-    brand_counts: dict[Key, list[dict[str, Any]]] = defaultdict(list)
-    for agg in grouped:
+    for agg in leaf:
         start = _bucket_date(agg["bucket"])
         if start not in wanted:
             continue  # a touched run recomputes only its days, not the whole span between them
-        key = (agg["node"], period, start)
-        if name == "brands":
-            if period == Period.MONTH:
-                brand_counts[key].append({"id": agg["brand_id"], "name": agg["brand__name"], "n": agg["n"]})
-            continue
-        _merge(rows[key], name, agg, kind=agg.get("kind", ""))
+        for node in _ancestors_of(agg["node"], window):
+            key = (node, period, start)
+            if name == "brands":
+                if period == Period.MONTH:
+                    brand_counts[key][(agg["brand_id"], agg["brand__name"])] += agg["n"]
+                continue
+            _merge(rows[key], name, agg, kind=agg.get("kind", ""))
     for key, brands in brand_counts.items():
-        rows[key]["top_brands"] = sorted(brands, key=lambda b: (-b["n"], b["id"]))[:5]
+        top = sorted(brands.items(), key=lambda item: (-item[1], item[0][0]))[:5]
+        rows[key]["top_brands"] = [{"id": pk, "name": brand, "n": n} for (pk, brand), n in top]
+
+
+def _ancestors_of(path: str, window: Window) -> list[str]:
+    """The nodes at every level that a row placed at ``path`` counts in (those the run recomputes)."""
+    found = []
+    for level, n in PREFIX.items():
+        if len(path) < n:
+            break
+        node = path[:n]
+        wanted = window.node_filter(level)
+        if wanted is None or node in wanted:
+            found.append(node)
+    return found
 
 
 def _bucket_date(value: Any) -> dt.date:
@@ -398,7 +431,13 @@ def _add_stocks(
 
 
 def write(window: Window, rows: dict[Key, dict[str, Any]], *, now: dt.datetime) -> int:
-    """Replace the window's snapshot rows by ``rows`` in one transaction; returns rows written."""
+    """Replace the window's snapshot rows by ``rows`` in one transaction; returns rows written.
+
+    Stocks of past periods are kept as they were (they are computed for today only). On
+    PostgreSQL the rows are copied into a temporary table and merged with one upsert that leaves
+    unchanged rows alone, and one anti-join delete of the window's rows no longer produced: a nightly
+    rebuild of the city rewrites only what changed. Elsewhere (SQLite) delete and insert.
+    """
     regions = {path: (pk, level) for pk, path, level in Region.objects.values_list("pk", "path", "level")}
     objects = []
     for (path, period, start), figures in rows.items():
@@ -417,10 +456,82 @@ def write(window: Window, rows: dict[Key, dict[str, Any]], *, now: dt.datetime) 
             )
         )
     with transaction.atomic():
-        _carry_stocks(window, objects)
-        _delete(window)
-        StatSnapshot.objects.bulk_create(objects, batch_size=2000)
+        if connection.vendor == "postgresql":
+            _merge_postgres(window, objects)
+        else:
+            _carry_stocks(window, objects)
+            _delete(window)
+            StatSnapshot.objects.bulk_create(objects, batch_size=2000)
     return len(objects)
+
+
+_FIELDS = [f for f in StatSnapshot._meta.concrete_fields if not f.primary_key]
+_KEY_COLUMNS = ("region_id", "period", "period_start")
+
+
+def _csv_value(field: Any, obj: StatSnapshot) -> Any:
+    value = getattr(obj, field.attname)
+    if value is None:
+        return None
+    if field.get_internal_type() == "JSONField":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _merge_postgres(window: Window, objects: list[StatSnapshot]) -> None:
+    columns = [f.column for f in _FIELDS]
+    names = ", ".join(columns)
+    today = timezone.localdate()
+    stocks = {StatSnapshot._meta.get_field(n).column for n in STOCK_FIELDS}
+    flows = [c for c in columns if c not in _KEY_COLUMNS and c not in stocks and c != "computed_at"]
+    is_current = "(EXCLUDED.period = 'day' AND EXCLUDED.period_start = %s) OR (EXCLUDED.period = 'month' AND EXCLUDED.period_start = %s)"
+    settings_sql = ", ".join(
+        [f"{c} = EXCLUDED.{c}" for c in flows]
+        + [f"{c} = CASE WHEN {is_current} THEN EXCLUDED.{c} ELSE s.{c} END" for c in sorted(stocks)]
+        + ["computed_at = EXCLUDED.computed_at"]
+    )
+    changed = " OR ".join(
+        [f"ROW({', '.join('s.' + c for c in flows)}) IS DISTINCT FROM ROW({', '.join('EXCLUDED.' + c for c in flows)})"]
+        + [f"(({is_current}) AND ROW({', '.join('s.' + c for c in sorted(stocks))}) IS DISTINCT FROM "
+           f"ROW({', '.join('EXCLUDED.' + c for c in sorted(stocks))}))"]
+    )  # fmt: skip
+    current_params = [today, _month(today)]
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    for obj in objects:
+        out.writerow([_csv_value(f, obj) for f in _FIELDS])
+    buffer.seek(0)
+    table = StatSnapshot._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE stats_incoming ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"
+        )
+        cursor.cursor.copy_expert(f"COPY stats_incoming ({names}) FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.execute("CREATE INDEX ON stats_incoming (region_id, period, period_start)")
+        cursor.execute("ANALYZE stats_incoming")
+        cursor.execute(
+            f"INSERT INTO {table} AS s ({names}) SELECT {names} FROM stats_incoming "
+            f"ON CONFLICT (region_id, period, period_start) DO UPDATE SET {settings_sql} WHERE {changed}",
+            current_params * (len(stocks) + 1),
+        )
+        selection, params = _window_sql(window)
+        cursor.execute(
+            f"DELETE FROM {table} s WHERE {selection} AND NOT EXISTS (SELECT 1 FROM stats_incoming i "
+            "WHERE i.region_id = s.region_id AND i.period = s.period AND i.period_start = s.period_start)",
+            params,
+        )
+        cursor.execute("DROP TABLE stats_incoming")
+
+
+def _window_sql(window: Window) -> tuple[str, list[Any]]:
+    sql = "((s.period = 'day' AND s.period_start = ANY(%s)) OR (s.period = 'month' AND s.period_start = ANY(%s)))"
+    params: list[Any] = [list(window.days), list(window.months)]
+    if window.nodes is not None:
+        sql += " AND s.region_path = ANY(%s)"
+        params.append(sorted(set().union(*window.nodes.values())))
+    return sql, params
 
 
 def _stale(window: Window) -> QuerySet:
