@@ -325,10 +325,11 @@ def compute(window: Window, *, today: dt.date, progress: Progress | None = None)
     periods = [(Period.DAY, window.days), (Period.MONTH, window.months)]
     steps = len(SOURCES) * 2 + len(LEVELS)
     done = 0
+    paths = _paths()
     for period, starts in periods:
         for name, source in SOURCES.items():
             if starts and not (name == "compliance" and period == Period.DAY):
-                _add_source(rows, name, source, period, starts, window)
+                _add_source(rows, name, source, period, starts, window, paths)
             done += 1
             if progress:
                 progress(done, steps)
@@ -349,6 +350,7 @@ def _add_source(
     period: str,
     starts: list[dt.date],
     window: Window,
+    paths: dict[int, str],
 ) -> None:
     first = min(starts)
     end = max(starts) + dt.timedelta(days=1) if period == Period.DAY else add_months(max(starts), 1)
@@ -368,26 +370,50 @@ def _add_source(
                 if start in wanted:
                     _merge(rows[(agg["node"], period, start)], name, agg)
         return
+    # Grouped by region id (no join to the region table); the paths come from one read of the tree.
     leaf = (
-        qs.annotate(node=F(source.path), bucket=source.bucket(period))
-        .values("node", "bucket", *source.keys)
+        qs.annotate(leaf=F(source.path.replace("__path", "_id")), bucket=source.bucket(period))
+        .values("leaf", "bucket", *source.keys)
         .annotate(**source.aggregates())
         .order_by()
     )
+    partials: dict[tuple[str, dt.date], dict[str, Any]] = defaultdict(_empty_row)
     for agg in leaf:
         start = _bucket_date(agg["bucket"])
-        if start not in wanted:
+        path = paths.get(agg["leaf"])
+        if start not in wanted or path is None:
             continue  # a touched run recomputes only its days, not the whole span between them
-        for node in _ancestors_of(agg["node"], window):
-            key = (node, period, start)
-            if name == "brands":
-                if period == Period.MONTH:
-                    brand_counts[key][(agg["brand_id"], agg["brand__name"])] += agg["n"]
-                continue
-            _merge(rows[key], name, agg, kind=agg.get("kind", ""))
+        if name == "brands":
+            if period == Period.MONTH:
+                for node in _ancestors_of(path, window):
+                    brand_counts[(node, period, start)][(agg["brand_id"], agg["brand__name"])] += agg["n"]
+            continue
+        _merge(partials[(path, start)], name, agg, kind=agg.get("kind", ""))
+    # Each leaf's figures once, then added into every ancestor the run recomputes.
+    for (path, start), partial in partials.items():
+        figures = {k: v for k, v in partial.items() if v and k not in _NOT_ADDED}
+        for node in _ancestors_of(path, window):
+            _add_into(rows[(node, period, start)], figures)
     for key, brands in brand_counts.items():
         top = sorted(brands.items(), key=lambda item: (-item[1], item[0][0]))[:5]
         rows[key]["top_brands"] = [{"id": pk, "name": brand, "n": n} for (pk, brand), n in top]
+
+
+_NOT_ADDED = frozenset({"brands_by_status", "top_brands"})
+
+
+def _add_into(row: dict[str, Any], figures: dict[str, Any]) -> None:
+    for name, value in figures.items():
+        if name == "activities_by_kind":
+            kinds = row[name]
+            for kind, n in value.items():
+                kinds[kind] = kinds.get(kind, 0) + n
+        else:
+            row[name] += value
+
+
+def _paths() -> dict[int, str]:
+    return dict(Region.objects.values_list("pk", "path"))
 
 
 def _ancestors_of(path: str, window: Window) -> list[str]:
