@@ -291,28 +291,36 @@ _COUNTERS = [
 # Stocks ------------------------------------------------------------------------------------------
 
 
-def _stocks(level: str, nodes: set[str] | None) -> dict[str, dict[str, Any]]:
-    """Today's totals per node at ``level``: organizations, branches, members, volunteers, brands."""
-    out: dict[str, dict[str, Any]] = defaultdict(dict)
-    orgs = _grouped(
-        PartyOrganization.objects.all(),
-        "region__path",
-        level,
-        nodes=nodes,
-        n=Count("id"),
-        branches=Count("id", filter=Q(kind__in=BRANCH_KINDS)),
+def _stocks(window: Window, paths: dict[int, str]) -> dict[str, dict[str, Any]]:
+    """Today's totals per node: organizations, branches, members, volunteers, brands by status.
+
+    Each table is grouped once by its rows' own region, and the leaves' counts summed into their
+    ancestors (the nodes the run recomputes), as for the dated figures.
+    """
+    leaves: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    orgs = PartyOrganization.objects.values("region_id").annotate(
+        n=Count("id"), branches=Count("id", filter=Q(kind__in=BRANCH_KINDS))
     )
-    for r in orgs:
-        out[r["node"]].update(organizations=r["n"], branches=r["branches"])
-    for r in _grouped(PartyMember.objects.all(), "region__path", level, nodes=nodes, n=Count("id")):
-        out[r["node"]]["members"] = r["n"]
+    for r in orgs.order_by():
+        leaves[paths.get(r["region_id"], "")]["organizations"] += r["n"]
+        leaves[paths.get(r["region_id"], "")]["branches"] += r["branches"]
+    for r in PartyMember.objects.values("region_id").annotate(n=Count("id")).order_by():
+        leaves[paths.get(r["region_id"], "")]["members"] += r["n"]
     active = Volunteer.objects.filter(status=VolunteerStatus.ACTIVE)
-    for r in _grouped(active, "community__path", level, nodes=nodes, n=Count("id")):
-        out[r["node"]]["volunteers"] = r["n"]
-    for r in _grouped(
-        Brand.objects.all(), "region__path", level, keys=("status",), nodes=nodes, n=Count("id")
-    ):
-        out[r["node"]].setdefault("brands_by_status", {})[r["status"]] = r["n"]
+    for r in active.values("community_id").annotate(n=Count("id")).order_by():
+        leaves[paths.get(r["community_id"], "")]["volunteers"] += r["n"]
+    for r in Brand.objects.values("region_id", "status").annotate(n=Count("id")).order_by():
+        leaves[paths.get(r["region_id"], "")][f"brand:{r['status']}"] += r["n"]
+    out: dict[str, dict[str, Any]] = defaultdict(lambda: {"brands_by_status": {}})
+    for path, figures in leaves.items():
+        for node in _ancestors_of(path, window) if path else ():
+            total = out[node]
+            for name, n in figures.items():
+                if name.startswith("brand:"):
+                    status = name.removeprefix("brand:")
+                    total["brands_by_status"][status] = total["brands_by_status"].get(status, 0) + n
+                else:
+                    total[name] = total.get(name, 0) + n
     return out
 
 
@@ -323,7 +331,7 @@ def compute(window: Window, *, today: dt.date, progress: Progress | None = None)
     """Every snapshot row of ``window``, as figures by (node path, period, start). Reads only."""
     rows: dict[Key, dict[str, Any]] = defaultdict(_empty_row)
     periods = [(Period.DAY, window.days), (Period.MONTH, window.months)]
-    steps = len(SOURCES) * 2 + len(LEVELS)
+    steps = len(SOURCES) * 2 + 1
     done = 0
     paths = _paths()
     for period, starts in periods:
@@ -333,13 +341,9 @@ def compute(window: Window, *, today: dt.date, progress: Progress | None = None)
             done += 1
             if progress:
                 progress(done, steps)
-    for level in LEVELS:
-        nodes = window.node_filter(level)
-        if nodes is None or nodes:
-            _add_stocks(rows, level, nodes, today, window)
-        done += 1
-        if progress:
-            progress(done, steps)
+    _add_stocks(rows, _stocks(window, paths), today, window)
+    if progress:
+        progress(steps, steps)
     return rows
 
 
@@ -436,20 +440,19 @@ def _bucket_date(value: Any) -> dt.date:
 
 
 def _add_stocks(
-    rows: dict[Key, dict[str, Any]], level: str, nodes: set[str] | None, today: dt.date, window: Window
+    rows: dict[Key, dict[str, Any]], stocks: dict[str, dict[str, Any]], today: dt.date, window: Window
 ) -> None:
     # Stocks belong to the current day and month only: older rows keep the totals they were given.
     current = [(Period.DAY, today)] if today in window.days else []
     if _month(today) in window.months:
         current.append((Period.MONTH, _month(today)))
-    stocks = _stocks(level, nodes)
     for node, figures in stocks.items():
         for period, start in current:
             rows[(node, period, start)].update(figures)
     # Compliance due: each branch (counted now) owes each monthly meeting in every month already over.
     # A node with no record at all in a month has no row: the page reads that as nothing held.
     for (node, period, start), row in rows.items():
-        if period == Period.MONTH and start < _month(today) and len(node) == PREFIX[level]:
+        if period == Period.MONTH and start < _month(today):
             row["compliance_due"] = stocks.get(node, {}).get("branches", 0) * len(MONTHLY_KINDS)
 
 

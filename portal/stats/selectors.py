@@ -86,9 +86,12 @@ def dashboard(user: Viewer, node: Region, *, today: dt.date | None = None) -> Da
     trend = [_trend_point(add_months(month, n - TREND_MONTHS + 1), by_month) for n in range(TREND_MONTHS)]
     # 2-3. The children and this month's figures for each (a child with no row had nothing to count).
     children = list(Region.objects.filter(parent=node).order_by("code").values("pk", "code", "name"))
+    # By the children's ids: the (region, period, start) unique index, not a join to the tree.
     child_rows = {
         s.region_id: s
-        for s in snapshots.filter(region__parent=node, period=Period.MONTH, period_start=month).order_by()
+        for s in snapshots.filter(
+            region_id__in=[c["pk"] for c in children], period=Period.MONTH, period_start=month
+        ).order_by()
     }
     for child in children:
         child["row"] = child_rows.get(child["pk"])
