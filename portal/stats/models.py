@@ -129,7 +129,11 @@ class BranchHealth(models.Model):
         verbose_name = _("支部红黄绿")
         verbose_name_plural = _("支部红黄绿")
         constraints = [models.UniqueConstraint(fields=["organization", "month"], name="health_one_per_month")]
-        indexes = [models.Index(fields=["month", "region_path"], name="health_month_path")]
+        indexes = [
+            models.Index(fields=["month", "region_path"], name="health_month_path"),
+            # The dashboard's red list (worst streak first) and its colour counts, read in index order.
+            models.Index(fields=["month", "colour", "-red_streak", "region_path"], name="health_month_colour"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.month} {self.colour}"
