@@ -132,7 +132,9 @@ class BranchHealth(models.Model):
         indexes = [
             models.Index(fields=["month", "region_path"], name="health_month_path"),
             # The dashboard's red list (worst streak first) and its colour counts, read in index order.
-            models.Index(fields=["month", "colour", "-red_streak", "region_path"], name="health_month_colour"),
+            models.Index(
+                fields=["month", "colour", "-red_streak", "region_path"], name="health_month_colour"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -90,7 +90,10 @@ def dashboard(user: Viewer, node: Region, *, today: dt.date | None = None) -> Da
     child_rows = {
         s.region_id: s
         for s in snapshots.filter(
-            region_id__in=[c["pk"] for c in children], period=Period.MONTH, period_start=month
+            region_id__in=[c["pk"] for c in children],
+            period=Period.MONTH,
+            period_start=month,
+            level=_child_level(node),
         ).order_by()
     }
     for child in children:
@@ -130,6 +133,11 @@ def dashboard(user: Viewer, node: Region, *, today: dt.date | None = None) -> Da
         freshness=freshness,
         ancestors=_ancestors(user, node),
     )
+
+
+def _child_level(node: Region) -> str:
+    index = LEVEL_ORDER.index(node.level)
+    return str(LEVEL_ORDER[min(index + 1, len(LEVEL_ORDER) - 1)])
 
 
 def _trend_point(month: dt.date, by_month: dict[dt.date, StatSnapshot]) -> dict[str, Any]:
