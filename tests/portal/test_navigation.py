@@ -6,7 +6,19 @@ from django.test import RequestFactory
 from portal.context_processors import navigation
 from tests.factories import UserFactory
 
-ALL = ["home", "wall", "activities", "tree", "members", "brands", "review", "bases", "dashboard", "roles", "api"]
+ALL = [
+    "home",
+    "wall",
+    "activities",
+    "tree",
+    "members",
+    "brands",
+    "review",
+    "bases",
+    "dashboard",
+    "roles",
+    "api",
+]
 
 
 def nav_for(user, path: str = "/") -> list:
