@@ -39,6 +39,7 @@ SYSTEM = _("系统管理")
 MENU = (
     MenuEntry("home", _("首页"), "home"),
     MenuEntry("wall", _("品牌墙"), "brands:wall"),
+    MenuEntry("dashboard", _("数据看板"), "stats:overview", gates.DASHBOARD),
     MenuEntry("wishes", _("心愿墙"), "wishes:wall", group=WISHES),
     MenuEntry("wish_new", _("提交微心愿"), "wishes:wish_new", group=WISHES),
     MenuEntry("market", _("公益集市"), "wishes:market", group=WISHES),

@@ -123,3 +123,24 @@ MARKET_STAFF = Gate("market_staff", lambda user: _market_staff(user) and has_any
 # Moderating residents' wishes: staff, and branch secretaries for their branch's community (the
 # queue is then cut to the scope; portal.scoping ScopeSpec.community).
 MODERATE_WISHES = Gate("moderate_wishes", lambda user: has_any(user, Action.CHANGE))
+
+
+def _sees_regions(user) -> bool:
+    from portal.scoping import grants_for
+
+    return any(Action.VIEW in g.actions and (g.everything or g.region_path) for g in grants_for(user))
+
+
+def _rebuilds_stats(user) -> bool:
+    from portal.scoping import grants_for
+
+    return any(
+        Action.CHANGE in g.actions and (g.everything or (g.region_path or "").count("/") == 1)
+        for g in grants_for(user)
+    )
+
+
+# Dashboards (portal.stats): staff placed at a region (a secretary's grant is an organization, with
+# no region node to show); the city-wide "rebuild now" needs a change right over the whole city.
+DASHBOARD = Gate("dashboard", _sees_regions)
+STATS_REBUILD = Gate("stats_rebuild", _rebuilds_stats)

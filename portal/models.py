@@ -408,3 +408,7 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery} #{self.number}"
+
+
+# Statistics snapshots (issue 9) live in their own module; imported here so that they are portal models.
+from portal.stats.models import BranchHealth, StatSnapshot, StatsRebuildJob, StatsRun  # noqa: E402, F401

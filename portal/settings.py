@@ -309,7 +309,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_orphaned_media",
         "schedule": crontab(day_of_week="sun", hour=3, minute=30),  # weekly, at night
     },
+    # Dashboards (portal.stats): what changed, every few minutes; everything, nightly.
+    "stats-incremental": {"task": "portal.stats.tasks.aggregate_incremental", "schedule": 300.0},
+    "stats-full": {"task": "portal.stats.tasks.aggregate_full", "schedule": crontab(hour=2, minute=10)},
 }
+CELERY_IMPORTS = ["portal.stats.tasks"]
 
 CACHES = {
     "default": (
@@ -433,3 +437,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # and SMS; empty: the copies carry the bare path.
 SITE_URL = os.getenv("SITE_URL", "")
 SMS_BACKEND = os.getenv("SMS_BACKEND", "portal.notifications.ConsoleSmsBackend")
+
+# Dashboards (portal.stats): the snapshot windows, and the red/yellow/green thresholds for party
+# branches (documented in portal/stats/health.py and shown on the dashboard).
+STATS_DAY_WINDOW = envint("STATS_DAY_WINDOW", "35")  # daily snapshots kept fresh, in days
+STATS_MONTH_WINDOW = envint("STATS_MONTH_WINDOW", "13")  # monthly snapshots a full run recomputes
+STATS_CHANGE_MARGIN_SECONDS = envint("STATS_CHANGE_MARGIN_SECONDS", "120")
+STATS_RYG_QUIET_DAYS = envint("STATS_RYG_QUIET_DAYS", "60")  # red: no activity record for this long
+STATS_RYG_GREEN_ATTENDANCE = envint("STATS_RYG_GREEN_ATTENDANCE", "80")  # green: attendance ≥ this %
+STATS_RYG_RED_ATTENDANCE = envint("STATS_RYG_RED_ATTENDANCE", "60")  # red: attendance below this %
+STATS_RYG_WISH_WAIT_DAYS = envint("STATS_RYG_WISH_WAIT_DAYS", "7")  # yellow: a wish unclaimed longer

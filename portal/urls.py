@@ -29,6 +29,7 @@ urlpatterns = [
     path("brands/", include("brands.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("wishes/", include("wishes.urls")),
+    path("dashboard/", include("portal.stats.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("open311/v2/", include("wishes.open311_urls")),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from brands.api import register as register_brands
 from grids.api import register as register_grids
 from portal.api.errors import not_found
 from portal.api.messages import register as register_messages
+from portal.stats.api import register as register_stats
 from volunteers.api import register as register_volunteers
 from wishes.api import register as register_wishes
 
@@ -16,6 +17,7 @@ register_brands(router)
 register_messages(router)
 register_volunteers(router)
 register_wishes(router)
+register_stats(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -18,6 +18,7 @@ from portal.context_processors import MENU
         ("brands:base_list", "组织生活基地"),
         ("grids:member_import", "党员"),
         ("wishes:market_create", "公益集市"),
+        ("stats:overview", "数据看板"),
     ],
 )
 def test_the_page_marks_its_own_menu_entry(world, client, url_name, entry):

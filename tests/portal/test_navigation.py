@@ -19,6 +19,7 @@ ALL = [
     "bases",
     "volunteers",
     "wish_moderation",
+    "dashboard",
     "roles",
     "api",
 ]

@@ -40,6 +40,7 @@ SEEDERS = (
     "wishes.demo_wclaim",
     "wishes.demo_city",
     "wishes.demo",
+    "portal.stats.demo_dash",
 )
 
 DEMO_KEY_NAME = "演示合作系统"
