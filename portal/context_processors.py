@@ -36,6 +36,7 @@ MENU = (
     MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW),
     MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW),
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW),
+    MenuEntry("events", _("服务活动"), "volunteers:event_list", gates.EVENTS),
     MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES),
     MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS),
     MenuEntry("webhooks", _("数据推送"), "webhook_list", gates.WEBHOOKS),

@@ -73,3 +73,8 @@ def _manages_webhooks(user) -> bool:
 
 # Partners' webhook endpoints are registered by admins and city staff.
 WEBHOOKS = Gate("webhooks", _manages_webhooks)
+
+
+# Service events: staff see their area's events, volunteers (any status) the public calls and
+# their own sign-ups; an event's organizer pages are then decided by can(...) on the event.
+EVENTS = Gate("events", lambda user: has_any(user, Action.VIEW) or _volunteer(user) is not None)
