@@ -17,6 +17,7 @@ from portal.context_processors import MENU
     [
         ("brands:base_list", "组织生活基地"),
         ("grids:member_import", "党员"),
+        ("volunteers:event_list", "服务活动"),
     ],
 )
 def test_the_page_marks_its_own_menu_entry(world, client, url_name, entry):

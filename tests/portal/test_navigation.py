@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from portal.context_processors import navigation
 from tests.factories import UserFactory
 
-ALL = ["home", "wall", "activities", "tree", "members", "brands", "review", "bases", "roles", "api"]
+ALL = ["home", "wall", "activities", "tree", "members", "brands", "review", "bases", "events", "roles", "api"]
 
 
 def nav_for(user, path: str = "/") -> list:
@@ -19,7 +19,10 @@ def nav_for(user, path: str = "/") -> list:
     ("who", "keys"),
     [
         ("volunteer", ["home", "wall"]),
-        ("haishu_secretary", ["home", "wall", "activities", "tree", "members", "brands", "bases", "api"]),
+        (
+            "haishu_secretary",
+            ["home", "wall", "activities", "tree", "members", "brands", "bases", "events", "api"],
+        ),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
         ("city_staff", [*ALL, "webhooks"]),  # the city registers partners' webhooks
@@ -27,6 +30,13 @@ def nav_for(user, path: str = "/") -> list:
 )
 def test_the_menu_shows_each_role_what_it_can_do(world, who, keys):
     assert [item.key for item in nav_for(getattr(world, who))] == keys
+
+
+def test_a_volunteer_with_a_profile_sees_the_events(world):
+    from tests.volunteers.factories import VolunteerFactory
+
+    volunteer = VolunteerFactory(community=world.haishu_community)
+    assert [item.key for item in nav_for(volunteer.user)] == ["home", "wall", "events"]
 
 
 def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):

@@ -143,7 +143,8 @@ def event_webhook_data(event: Event) -> dict[str, Any]:
 
 def _locked(event: Event) -> Event:
     """The event's row, locked until commit: its sign-ups and changes queue behind this one."""
-    return Event.objects.select_for_update().select_related("region", "organization", "team").get(pk=event.pk)
+    related = Event.objects.select_related("region", "organization", "team")
+    return related.select_for_update(of=("self",)).get(pk=event.pk)
 
 
 @transaction.atomic
@@ -313,7 +314,7 @@ def _promote(event: Event, places: int) -> list[Signup]:
     if places <= 0:
         return []
     waiting = list(
-        Signup.objects.select_for_update()
+        Signup.objects.select_for_update(of=("self",))
         .filter(event=event, status=SignupStatus.WAITLISTED)
         .order_by("created_at", "id")
         .select_related("volunteer__user")[:places]
