@@ -18,15 +18,16 @@ from volunteers.selectors import volunteer_of
 from volunteers.services.events import LIVE
 
 
-def events_visible_to(viewer: Viewer | None) -> QuerySet[Event]:
-    """Every event the viewer may open, with its waitlist length (``waitlisted``)."""
+def events_visible_to(viewer: Viewer | None, *, counts: bool = True) -> QuerySet[Event]:
+    """Every event the viewer may open, with its waitlist length (``waitlisted``) unless a
+    sign-up or cancellation only needs the row (the aggregate would read the event's sign-ups)."""
     scoped = Event.objects.visible_to(viewer)
     volunteer = volunteer_of(viewer)
     if volunteer is not None:
         public = Q(status=EventStatus.PUBLISHED, ends_at__gt=timezone.now())
         mine = Q(pk__in=Signup.objects.filter(volunteer=volunteer).values("event_id"))
         scoped = scoped | Event.objects.filter(public | mine)
-    return with_counts(scoped)
+    return with_counts(scoped) if counts else scoped
 
 
 def events_organized_by(actor: Viewer | None) -> QuerySet[Event]:

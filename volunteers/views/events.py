@@ -37,8 +37,9 @@ NAV = "events"
 EVENTS_PER_PAGE = 20
 
 
-def _visible(request: HttpRequest, pk: int) -> Event:
-    return found_or_404(selectors.events_visible_to(request.user).filter(pk=pk).first())
+def _visible(request: HttpRequest, pk: int, *, counts: bool = True) -> Event:
+    events = selectors.events_visible_to(request.user, counts=counts)
+    return found_or_404(events.filter(pk=pk).first())
 
 
 def _organized(request: HttpRequest, pk: int) -> Event:
@@ -122,7 +123,7 @@ def _checkin_qr(request: HttpRequest, event: Event) -> str:
 @require(gates.ACTIVE_VOLUNTEER)
 @require_POST
 def event_signup(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _visible(request, pk)
+    event = _visible(request, pk, counts=False)
     try:
         signup = services.event_signup(volunteer=active_volunteer_of(request.user), event=event)
     except DomainError as error:
@@ -145,7 +146,7 @@ def _signed_message(signup: Signup) -> str:
 @require(gates.VOLUNTEER)
 @require_POST
 def event_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _visible(request, pk)
+    event = _visible(request, pk, counts=False)
     volunteer = volunteer_of(request.user)
     signup = selectors.live_signups_of(volunteer, [event]).get(event.pk)
     if signup is None:
