@@ -173,7 +173,7 @@ class AttendanceForm(forms.Form):
                 decimal_places=2,
                 max_digits=5,
                 step_size=Decimal("0.25"),
-                initial=hours,
+                initial=hours.normalize(),  # "2.5", not "2.50": the field is narrow on a phone
                 required=False,
             )
             self.rows.append((signup, self[present_name], self[hours_name]))
