@@ -241,3 +241,12 @@ def test_the_organizer_approves_a_pending_signup(world, client, alice, django_ca
 def test_a_huge_id_is_a_404(world, client, alice):
     client.force_login(alice.user)
     assert client.get(f"/volunteers/events/{10**30}/").status_code == 404
+
+
+def test_the_event_page_speaks_english(world, client, alice):
+    event = haishu_event(world, capacity=1)
+    client.force_login(alice.user)
+    page = client.get(
+        reverse("volunteers:event_detail", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Sign up" in page and "1 of 1 places left" in page and "我要报名" not in page

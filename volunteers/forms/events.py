@@ -152,6 +152,11 @@ class EventCancelForm(forms.Form):
     reason = forms.CharField(label=_("取消原因"), max_length=200, help_text=_("报名者会收到这条说明。"))
 
 
+def _short(hours: Decimal) -> Decimal:
+    """2.5 rather than 2.50, 10 rather than 1E+1: the field is narrow on a phone."""
+    return hours.quantize(Decimal(1)) if hours == hours.to_integral_value() else hours.normalize()
+
+
 class AttendanceForm(forms.Form):
     """One row per signed-up volunteer: present, and hours (default from check-in/out or the event)."""
 
@@ -173,7 +178,7 @@ class AttendanceForm(forms.Form):
                 decimal_places=2,
                 max_digits=5,
                 step_size=Decimal("0.25"),
-                initial=hours.normalize(),  # "2.5", not "2.50": the field is narrow on a phone
+                initial=_short(hours),
                 required=False,
             )
             self.rows.append((signup, self[present_name], self[hours_name]))
