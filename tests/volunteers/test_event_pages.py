@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.models import Message
 from tests.volunteers.event_helpers import haishu_event, running_event, volunteers
@@ -246,7 +246,8 @@ def test_a_huge_id_is_a_404(world, client, alice):
 def test_the_event_page_speaks_english(world, client, alice):
     event = haishu_event(world, capacity=1)
     client.force_login(alice.user)
-    page = client.get(
-        reverse("volunteers:event_detail", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    url = reverse("volunteers:event_detail", args=[event.pk])
+    # The locale middleware leaves the request's language active in this thread: put it back.
+    with translation.override(translation.get_language()):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Sign up" in page and "1 of 1 places left" in page and "我要报名" not in page

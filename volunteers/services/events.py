@@ -95,6 +95,16 @@ def _check_organizer(actor: User, event: Event) -> None:
     for organizer in (event.organization, event.team):
         if organizer is not None and not can(actor, Action.CHANGE, organizer):
             raise NotAllowed(_("“%(name)s”不在您的管理范围内。") % {"name": organizer})
+    if not _may_place(actor, event):
+        raise NotAllowed(_("“%(name)s”不在您的管理范围内。") % {"name": event.region.name})
+
+
+def _may_place(actor: User, event: Event) -> bool:
+    """The event's place is the actor's area, or (for a secretary) within their organization's."""
+    if can(actor, Action.CHANGE, event.region):
+        return True
+    organization = event.organization
+    return organization is not None and event.region.path.startswith(organization.region.path)
 
 
 def _apply(event: Event, fields: EventFields) -> None:
