@@ -143,8 +143,9 @@ def test_the_menu_shows_the_unread_count_at_no_query(alice, django_assert_num_qu
     deliver(alice, "一")
     deliver(alice, "二")
     alice.refresh_from_db()
-    with django_assert_num_queries(1):
-        # 1. the user's role assignments, for the other entries' gates; the count is on the user row
+    with django_assert_num_queries(2):
+        # 1. the user's role assignments, for the other entries' gates  2. the volunteer profile
+        # (none), for the 服务活动 entry's gate; the count is on the user row
         items = account_items(alice)
     assert items["messages"].count == 2
 

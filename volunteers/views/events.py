@@ -76,6 +76,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible(request, pk)
     volunteer = volunteer_of(request.user)
     signup = selectors.latest_signup_of(volunteer, event)
+    if signup is not None:
+        signup.event = event  # the refusals read its deadline: no second read of the event
     live = signup if signup and signup.status in services.LIVE else None
     organizer = services.may_organize(request.user, event)
     context = {
@@ -87,6 +89,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_signup": _can_sign_up(request, event, live),
         "can_withdraw": live is not None and services.cancel_refusal(live) is None,
         "withdraw_refusal": services.cancel_refusal(live) if live else None,
+        "is_volunteer": volunteer is not None,
         "organizer": organizer,
         "qr": _checkin_qr(request, event) if organizer and event.status == EventStatus.PUBLISHED else None,
         "checkin_url": _checkin_url(request, event) if organizer else "",
