@@ -126,7 +126,7 @@ def _checkin_qr(request: HttpRequest, event: Event) -> str:
 @require(gates.ACTIVE_VOLUNTEER)
 @require_POST
 def event_signup(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _visible(request, pk, counts=False)
+    event = found_or_404(selectors.public_event(pk))
     try:
         signup = services.event_signup(volunteer=active_volunteer_of(request.user), event=event)
     except DomainError as error:
