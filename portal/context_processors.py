@@ -56,6 +56,7 @@ MENU = (
     MenuEntry(
         "volunteers", _("志愿者"), "volunteers:volunteer_list", gates.VOLUNTEER_STAFF, group=VOLUNTEERING
     ),
+    MenuEntry("events", _("服务活动"), "volunteers:event_list", gates.EVENTS, group=VOLUNTEERING),
     MenuEntry("volunteer_me", _("我的志愿"), "volunteers:me", gates.VOLUNTEER, group=VOLUNTEERING),
     # Signed in without a volunteer profile: the way to register.
     MenuEntry(

@@ -144,3 +144,6 @@ def _rebuilds_stats(user) -> bool:
 # no region node to show); the city-wide "rebuild now" needs a change right over the whole city.
 DASHBOARD = Gate("dashboard", _sees_regions)
 STATS_REBUILD = Gate("stats_rebuild", _rebuilds_stats)
+# Service events: staff see their area's events, volunteers (any status) the public calls and
+# their own sign-ups; an event's organizer pages are then decided by can(...) on the event.
+EVENTS = Gate("events", lambda user: has_any(user, Action.VIEW) or _volunteer(user) is not None)

@@ -399,7 +399,8 @@ class Event(models.Model):
     history = HistoricalRecords(excluded_fields=["signed", "updated_at"])
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(region="region__path")
+    # A branch secretary organizes the events of their organization; staff those of their area.
+    scope = ScopeSpec(region="region__path", organization="organization__path")
 
     class Meta:
         verbose_name = _("志愿服务活动")

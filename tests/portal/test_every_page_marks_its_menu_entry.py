@@ -19,6 +19,7 @@ from portal.context_processors import MENU
         ("grids:member_import", "党员"),
         ("wishes:market_create", "公益集市"),
         ("stats:overview", "数据看板"),
+        ("volunteers:event_list", "服务活动"),
     ],
 )
 def test_the_page_marks_its_own_menu_entry(world, client, url_name, entry):

@@ -59,6 +59,13 @@ def test_the_menu_shows_each_role_what_it_can_do(world, who, keys):
     assert [item.key for item in nav_for(getattr(world, who))] == keys
 
 
+def test_a_volunteer_with_a_profile_sees_the_events(world):
+    from tests.volunteers.factories import VolunteerFactory
+
+    volunteer = VolunteerFactory(community=world.haishu_community)
+    assert [item.key for item in nav_for(volunteer.user)] == ["home", "wall", "events"]
+
+
 def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         items = nav_for(AnonymousUser())

@@ -1,7 +1,10 @@
 from rest_framework.routers import BaseRouter
 
+from volunteers.api import events
+
 
 def register(router: BaseRouter) -> None:
     from volunteers.api import volunteers
 
     router.register("volunteers", volunteers.VolunteerViewSet, basename="volunteer")
+    events.register(router)

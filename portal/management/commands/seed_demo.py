@@ -34,6 +34,7 @@ SEEDERS = (
     "brands.demo",
     "volunteers.demo_vreg",
     "volunteers.demo_city",
+    "volunteers.demo_vevents",
     "volunteers.demo",
     "wishes.demo_wsubmit",
     "wishes.demo_market",
