@@ -38,33 +38,33 @@ SYSTEM = _("系统管理")
 # The main menu, in display order. Public pages first; each app adds its pages here.
 MENU = (
     MenuEntry("home", _("首页"), "home"),
-    MenuEntry("wall", _("品牌墙"), "brands:wall"),
     MenuEntry("dashboard", _("数据看板"), "stats:overview", gates.DASHBOARD),
-    MenuEntry("wishes", _("心愿墙"), "wishes:wall", group=WISHES),
-    MenuEntry("wish_new", _("提交微心愿"), "wishes:wish_new", group=WISHES),
-    MenuEntry("market", _("公益集市"), "wishes:market", group=WISHES),
+    MenuEntry("wall", _("品牌墙"), "brands:wall"),
     MenuEntry("activities", _("活动记录"), "brands:activity_list", gates.STAFF_VIEW, group=WORK),
     MenuEntry("tree", _("组织架构"), "grids:tree", gates.STAFF_VIEW, group=WORK),
     MenuEntry("members", _("党员"), "grids:member_list", gates.STAFF_VIEW, group=WORK),
     MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW, group=WORK),
     MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW, group=WORK),
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("events", _("服务活动"), "volunteers:event_list", gates.EVENTS, group=VOLUNTEERING),
+    MenuEntry(
+        "volunteers", _("志愿者"), "volunteers:volunteer_list", gates.VOLUNTEER_STAFF, group=VOLUNTEERING
+    ),
+    MenuEntry("volunteer_me", _("我的志愿"), "volunteers:me", gates.VOLUNTEER, group=VOLUNTEERING),
+    MenuEntry("wishes", _("心愿墙"), "wishes:wall", group=WISHES),
+    MenuEntry("wish_new", _("提交微心愿"), "wishes:wish_new", group=WISHES),
+    MenuEntry("market", _("公益集市"), "wishes:market", group=WISHES),
     MenuEntry("my_wishes", _("我认领的心愿"), "wishes:mine", gates.ACTIVE_VOLUNTEER, group=WISHES),
     MenuEntry(
         "wish_moderation", _("心愿审核"), "wishes:moderation_queue", gates.MODERATE_WISHES, group=WISHES
     ),
-    MenuEntry(
-        "volunteers", _("志愿者"), "volunteers:volunteer_list", gates.VOLUNTEER_STAFF, group=VOLUNTEERING
-    ),
-    MenuEntry("events", _("服务活动"), "volunteers:event_list", gates.EVENTS, group=VOLUNTEERING),
-    MenuEntry("volunteer_me", _("我的志愿"), "volunteers:me", gates.VOLUNTEER, group=VOLUNTEERING),
+    MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES, group=SYSTEM),
+    MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS, group=SYSTEM),
+    MenuEntry("webhooks", _("数据推送"), "webhook_list", gates.WEBHOOKS, group=SYSTEM),
     # Signed in without a volunteer profile: the way to register.
     MenuEntry(
         "volunteer_register", _("成为志愿者"), "volunteers:register", gates.NOT_VOLUNTEER, place="account"
     ),
-    MenuEntry("roles", _("角色授权"), "role_list", gates.MANAGE_ROLES, group=SYSTEM),
-    MenuEntry("api", _("接口文档"), "api-docs", gates.API_DOCS, group=SYSTEM),
-    MenuEntry("webhooks", _("数据推送"), "webhook_list", gates.WEBHOOKS, group=SYSTEM),
     # The count is kept on the user row the request has loaded anyway (portal.notifications).
     MenuEntry(
         "messages",

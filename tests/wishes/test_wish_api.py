@@ -154,9 +154,9 @@ def test_the_list_costs_the_same_for_2_or_20_wishes(world, django_assert_num_que
     for wish in WishFactory.create_batch(2, community=world.haishu_community):
         WishEvent.objects.create(wish=wish, kind="submitted", actor_label="居民 王*梅")
     client.get(LIST)
-    with django_assert_num_queries(3) as few:
-        # 1. the key with its region, 2. the page of wishes with their community,
-        # 3. their timelines
+    with django_assert_num_queries(4) as few:
+        # 1. the key with its region, 2. the page's ids, 3. those wishes with their community,
+        # 4. their timelines
         client.get(LIST)
     for wish in WishFactory.create_batch(18, community=world.haishu_community):
         WishEvent.objects.create(wish=wish, kind="submitted", actor_label="居民 王*梅")
