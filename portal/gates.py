@@ -73,3 +73,14 @@ def _manages_webhooks(user) -> bool:
 
 # Partners' webhook endpoints are registered by admins and city staff.
 WEBHOOKS = Gate("webhooks", _manages_webhooks)
+
+
+def _reviews_hours(user) -> bool:
+    from volunteers.services.hours import reviews_hours
+
+    return reviews_hours(user)
+
+
+# Service hours are confirmed by staff with the review right, an event's organizer or a team's
+# leader (volunteers.services.hours.may_review); the queue and its menu entry ask this.
+HOURS_REVIEW = Gate("hours_review", _reviews_hours)

@@ -6,12 +6,14 @@ from brands.api import register as register_brands
 from grids.api import register as register_grids
 from portal.api.errors import not_found
 from portal.api.messages import register as register_messages
+from volunteers.api import register as register_volunteers
 
 # Path converters, not regexes: detail ids are <id:pk> as in every page's urls.py (portal.ids).
 router = DefaultRouter(use_regex_path=False)
 register_grids(router)
 register_brands(router)
 register_messages(router)
+register_volunteers(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
