@@ -26,6 +26,7 @@ from rest_framework.routers import BaseRouter
 from grids.models import Region
 from portal.api.auth import PartnerPrincipal
 from portal.api.viewsets import CreateReadViewSet
+from portal.errors import NotAllowed
 from portal.filters import DateFilter, IdFilter
 from portal.ids import IdSerializerField
 from portal.privacy import hash_id_number
@@ -147,9 +148,15 @@ class ServiceRecordViewSet(CreateReadViewSet):
 
     @extend_schema(request=ServiceRecordCreateSerializer, responses={201: ServiceRecordSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        actor = request.user
+        if not isinstance(actor, PartnerPrincipal):
+            # People confirm hours on the pages; reporting them here is for partner systems.
+            raise NotAllowed(
+                _("只有持有“%(scope)s”权限的合作系统 API 密钥可以提交服务时长。")
+                % {"scope": KEY_WRITE_ACTION}
+            )
         given = ServiceRecordCreateSerializer(data=request.data, context=self.get_serializer_context())
         given.is_valid(raise_exception=True)
-        actor = request.user
         record = record_create(
             actor=actor,
             source=RecordSource.API,
