@@ -6,7 +6,10 @@ from django.test import RequestFactory
 from portal.context_processors import navigation
 from tests.factories import UserFactory
 
-ALL = ["home", "wall", "activities", "tree", "members", "brands", "review", "bases", "roles", "api"]
+ALL = [
+    "home", "wall", "teams", "activities", "tree", "members", "brands", "review", "bases", "hours_review",
+    "roles", "api",
+]  # fmt: skip
 
 
 def nav_for(user, path: str = "/") -> list:
@@ -18,8 +21,11 @@ def nav_for(user, path: str = "/") -> list:
 @pytest.mark.parametrize(
     ("who", "keys"),
     [
-        ("volunteer", ["home", "wall"]),
-        ("haishu_secretary", ["home", "wall", "activities", "tree", "members", "brands", "bases", "api"]),
+        ("volunteer", ["home", "wall", "teams"]),
+        (
+            "haishu_secretary",
+            ["home", "wall", "teams", "activities", "tree", "members", "brands", "bases", "api"],
+        ),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
         ("city_staff", [*ALL, "webhooks"]),  # the city registers partners' webhooks
@@ -35,12 +41,13 @@ def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
     assert [(item.key, str(item.label), item.url) for item in items] == [
         ("home", "首页", "/"),
         ("wall", "品牌墙", "/brands/"),
+        ("teams", "志愿服务队", "/volunteers/teams/"),
     ]
 
 
 def test_staff_without_a_role_only_get_the_api_docs(db):
     user = UserFactory(is_staff=True)
-    assert [item.key for item in nav_for(user)] == ["home", "wall", "api"]
+    assert [item.key for item in nav_for(user)] == ["home", "wall", "teams", "api"]
 
 
 def test_a_superuser_sees_everything(db):
@@ -48,9 +55,21 @@ def test_a_superuser_sees_everything(db):
 
 
 def test_the_menu_costs_one_query(world, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         # 1. the user's role assignments (with regions and organizations), reused for every item
+        # 2. the user's volunteer profile (我的服务时长), read once per request
         nav_for(world.haishu_staff)
+
+
+def test_volunteers_find_their_hours_and_reviewers_the_queue(world):
+    from tests.volunteers.factories import EventFactory, VolunteerFactory
+
+    volunteer = VolunteerFactory(community=world.haishu_community)
+    assert [item.key for item in nav_for(volunteer.user)] == ["home", "wall", "teams", "my_hours"]
+    # An event's organizer confirms its hours without holding a staff role.
+    EventFactory(region=world.haishu_community, created_by=volunteer.user)
+    organizer = type(volunteer.user).objects.get(pk=volunteer.user.pk)
+    assert [item.key for item in nav_for(organizer)] == ["home", "wall", "teams", "hours_review", "my_hours"]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.errors import Conflict, NotAllowed
 from tests.volunteers.factories import VolunteerFactory
-from tests.volunteers.hours_factories import StationFactory, TeamFactory
+from tests.volunteers.hours_factories import StationFactory
 from volunteers.models import MembershipStatus, TeamMembership, VolunteerStatus
 from volunteers.services.teams import membership_decide, membership_leave, membership_request, team_create
 
