@@ -28,7 +28,14 @@ from portal.models import ApiScope, PartnerAPIKey, Role, RoleAssignment, User
 Seeder = Callable[..., None]
 
 # Seeders in the order they run; a module that does not exist (yet) is skipped.
-SEEDERS = ("grids.demo", "demo accounts", "brands.demo", "volunteers.demo", "wishes.demo")
+SEEDERS = (
+    "grids.demo",
+    "demo accounts",
+    "brands.demo",
+    "volunteers.demo",
+    "volunteers.demo_vhours",
+    "wishes.demo",
+)
 
 DEMO_KEY_NAME = "演示合作系统"
 DEMO_PARTNER = "甬城志愿服务平台（演示）"
