@@ -52,7 +52,7 @@ def test_staff_confirm_hours_and_the_volunteer_gets_a_verifiable_certificate(pag
     page.context.clear_cookies()
     login(page, live_server.url, volunteer.user.username, "pass-1234-word")
     page.goto(f"{live_server.url}/volunteers/me/hours/")
-    expect(page.locator(".figures")).to_contain_text("102.00")
+    expect(page.locator(".figures")).to_contain_text("102")
     expect(page.locator("#star-progress")).to_contain_text("再服务 198.00 小时升为 2 星志愿者")
     expect(page.locator("#star-bar")).to_have_attribute("value", "1")
     expect(page.get_by_text("社区义诊")).to_be_visible()
