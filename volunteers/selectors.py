@@ -35,16 +35,18 @@ def my_records(volunteer: Volunteer):
     return ServiceRecord.objects.filter(volunteer=volunteer).select_related("event", "team")
 
 
-def review_queue(user: Any):
-    """Pending records ``user`` may confirm, oldest service first (every source: events, wishes, declarations)."""
+def review_queue(user: Any, status: str = "pending"):
+    """Records ``user`` may confirm in ``status`` (pending: the queue, oldest service first; decided:
+    newest first, where staff find approved hours to correct). Every source: events, wishes, declarations."""
     from volunteers.models import RecordStatus
     from volunteers.services.hours import reviewable_by
 
+    order = ("served_on", "id") if status == RecordStatus.PENDING else ("-served_on", "-id")
     return (
         reviewable_by(user)
-        .filter(status=RecordStatus.PENDING)
+        .filter(status=status)
         .select_related("volunteer", "event", "team", "region")
-        .order_by("served_on", "id")
+        .order_by(*order)
     )
 
 

@@ -135,3 +135,30 @@ def test_the_api_list_hides_other_districts(story):
     assert session_client(story.jiangbei_staff).get("/api/v1/service-records/").json()["results"] == []
     assert session_client(story.jiangbei_staff).get("/api/v1/teams/").json()["results"] == []
     assert len(session_client(story.haishu_staff).get("/api/v1/teams/").json()["results"]) == 1
+
+
+def test_staff_find_approved_hours_and_correct_them_on_the_page(story, client):
+    from decimal import Decimal
+
+    from volunteers.services.hours import record_approve
+
+    record_approve(actor=story.haishu_staff, record=story.record)
+    client.force_login(story.haishu_community_staff)
+    listed = client.get("/volunteers/hours/review/", {"status": "approved"}).content.decode()
+    assert f"/volunteers/hours/{story.record.pk}/" in listed
+    response = client.post(
+        f"/volunteers/hours/{story.record.pk}/", {"hours": "1.5", "reason": "签退时间有误"}
+    )
+    assert response.status_code == 302
+    story.xiaomei.refresh_from_db()
+    assert story.xiaomei.hours_total == Decimal("1.5")
+    assert "签退时间有误" in client.get(f"/volunteers/hours/{story.record.pk}/").content.decode()
+    # Outsiders neither list nor correct it.
+    client.force_login(story.jiangbei_staff)
+    assert (
+        f"/volunteers/hours/{story.record.pk}/"
+        not in client.get("/volunteers/hours/review/", {"status": "approved"}).content.decode()
+    )
+    assert (
+        client.post(f"/volunteers/hours/{story.record.pk}/", {"hours": "9", "reason": "x"}).status_code == 404
+    )

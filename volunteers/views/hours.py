@@ -48,13 +48,22 @@ def _flash(request: HttpRequest, error: DomainError | ValidationError) -> None:
 
 @require(gates.HOURS_REVIEW)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.review_queue(request.user), QUEUE_PAGE_SIZE)
+    status = request.GET.get("status")
+    status = status if status in RecordStatus.values else RecordStatus.PENDING
+    page = paginate(request, selectors.review_queue(request.user, status), QUEUE_PAGE_SIZE)
     form = BulkReviewForm(choices=[(str(r.pk), str(r.pk)) for r in page.object_list])
     if request.method == "POST":
         form = _bulk_review(request)
         if form is None:
             return redirect(request.get_full_path())
-    context = {"page": page, "form": form, "may_export": gates.EXPORT(request.user), "nav_active": REVIEW_NAV}
+    context = {
+        "page": page,
+        "form": form,
+        "status": status,
+        "statuses": RecordStatus.choices,
+        "may_export": gates.EXPORT(request.user),
+        "nav_active": REVIEW_NAV,
+    }
     return render(request, "volunteers/hours_review.html", context)
 
 
