@@ -47,16 +47,25 @@ MANAGE_ROLES = holds(Action.MANAGE_ROLES)
 API_DOCS = Gate("api_docs", lambda user: user.is_staff or has_any(user, Action.VIEW))
 
 
+def _may_volunteer(user) -> bool:
+    """False when the user's roles are known and none is the volunteer role: staff and secretaries
+    then pay no query for the volunteer entries of the menu on every page."""
+    from portal.scoping import held_roles
+
+    roles = held_roles(user)
+    return not roles or "volunteer" in roles
+
+
 def _volunteer(user) -> object:
     from volunteers.selectors import volunteer_of
 
-    return volunteer_of(user)
+    return volunteer_of(user) if _may_volunteer(user) else None
 
 
 def _active_volunteer(user) -> object:
     from volunteers.selectors import active_volunteer_of
 
-    return active_volunteer_of(user)
+    return active_volunteer_of(user) if _may_volunteer(user) else None
 
 
 # A person with a volunteer profile (any status: an applicant sees their own page and why they
@@ -76,9 +85,11 @@ WEBHOOKS = Gate("webhooks", _manages_webhooks)
 
 
 def _reviews_hours(user) -> bool:
+    from portal.scoping import has_any
     from volunteers.services.hours import reviews_hours
 
-    return reviews_hours(user)
+    # Staff review by their role; otherwise only volunteers organize events or lead teams.
+    return has_any(user, Action.REVIEW) or (_may_volunteer(user) and reviews_hours(user))
 
 
 # Service hours are confirmed by staff with the review right, an event's organizer or a team's

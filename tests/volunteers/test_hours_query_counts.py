@@ -72,8 +72,8 @@ def test_the_query_count_does_not_grow_with_rows(world, client, page):
 def test_the_review_queue_costs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
     _grow(world, 5)
     client.force_login(world.haishu_staff)
-    with django_assert_num_queries(6):
-        # 1. session, 2. user, 3. role assignments (gate, scope and menu), 4. count of the queue,
-        # 5. the page of records with volunteer, event, team and region joined, 6. the user's
-        # volunteer profile (the menu's 我的服务时长 gate)
+    with django_assert_num_queries(5):
+        # 1. session, 2. user, 3. role assignments (gate, scope and menu: no volunteer role, so no
+        # profile query), 4. count of the queue, 5. the page of records with volunteer, event, team
+        # and region joined
         client.get("/volunteers/hours/review/")
