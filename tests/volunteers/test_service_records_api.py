@@ -79,6 +79,7 @@ def test_a_retry_with_the_same_key_is_replayed_and_the_same_ref_is_a_conflict(wo
         ({"volunteer": 1, "id_number": ID_NUMBER}, "non_field_errors"),
         ({"volunteer": 1, "hours": "25"}, "hours"),
         ({"volunteer": 1, "served_on": "2999-01-01"}, None),
+        ({"volunteer": 1, "served_on": "0202-01-01"}, "served_on"),
         ({"volunteer": 1, "photos": []}, "photos"),
     ],
 )

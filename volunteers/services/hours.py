@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -24,6 +25,7 @@ from portal.errors import Conflict, DomainError, IllegalTransition, NotAllowed
 from portal.models import ApiScope, User, WebhookEvent
 from portal.notifications import notify
 from portal.scoping import Action, Actor, can, scope
+from portal.validators import validate_record_date
 from volunteers.models import (
     Event,
     HoursCorrection,
@@ -115,6 +117,10 @@ def record_create(
         raise Conflict(_("只有已认证的志愿者可以记录服务时长。"))
     if _in_future(served_on):
         raise DomainError(_("服务日期不能晚于今天。"))
+    try:
+        validate_record_date(served_on)  # a year typed as 0202 is a mistake, as for activity records
+    except ValidationError as error:
+        raise ValidationError({"served_on": error.messages}) from None
     record = ServiceRecord(
         volunteer=volunteer,
         region_id=event.region_id if event else volunteer.community_id,
