@@ -48,12 +48,13 @@ API_DOCS = Gate("api_docs", lambda user: user.is_staff or has_any(user, Action.V
 
 
 def _may_volunteer(user) -> bool:
-    """False when the user's roles are known and none is the volunteer role: staff and secretaries
-    then pay no query for the volunteer entries of the menu on every page."""
+    """Only holders of the volunteer role (given at registration, whatever the status) have a
+    profile to look up: everyone else pays no query for the volunteer menu entries on every page.
+    Superusers' roles are not read (they hold every right): they are looked up."""
     from portal.scoping import held_roles
 
     roles = held_roles(user)
-    return not roles or "volunteer" in roles
+    return roles is None or "volunteer" in roles
 
 
 def _volunteer(user) -> object:
