@@ -47,10 +47,15 @@ MENU = (
     MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW, group=WORK),
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW, group=WORK),
     MenuEntry("events", _("服务活动"), "volunteers:event_list", gates.EVENTS, group=VOLUNTEERING),
+    MenuEntry("teams", _("志愿服务队"), "volunteers:team_list", group=VOLUNTEERING),
     MenuEntry(
         "volunteers", _("志愿者"), "volunteers:volunteer_list", gates.VOLUNTEER_STAFF, group=VOLUNTEERING
     ),
+    MenuEntry(
+        "hours_review", _("服务时长审核"), "volunteers:hours_review", gates.HOURS_REVIEW, group=VOLUNTEERING
+    ),
     MenuEntry("volunteer_me", _("我的志愿"), "volunteers:me", gates.VOLUNTEER, group=VOLUNTEERING),
+    MenuEntry("my_hours", _("我的服务时长"), "volunteers:my_hours", gates.VOLUNTEER, group=VOLUNTEERING),
     MenuEntry("wishes", _("心愿墙"), "wishes:wall", group=WISHES),
     MenuEntry("wish_new", _("提交微心愿"), "wishes:wish_new", group=WISHES),
     MenuEntry("market", _("公益集市"), "wishes:market", group=WISHES),

@@ -147,3 +147,16 @@ STATS_REBUILD = Gate("stats_rebuild", _rebuilds_stats)
 # Service events: staff see their area's events, volunteers (any status) the public calls and
 # their own sign-ups; an event's organizer pages are then decided by can(...) on the event.
 EVENTS = Gate("events", lambda user: has_any(user, Action.VIEW) or _volunteer(user) is not None)
+
+
+def _reviews_hours(user) -> bool:
+    from portal.scoping import has_any
+    from volunteers.services.hours import reviews_hours
+
+    # Staff review by their role; otherwise only volunteers organize events or lead teams.
+    return has_any(user, Action.REVIEW) or (_volunteer(user) is not None and reviews_hours(user))
+
+
+# Service hours are confirmed by staff with the review right, an event's organizer or a team's
+# leader (volunteers.services.hours.may_review); the queue and its menu entry ask this.
+HOURS_REVIEW = Gate("hours_review", _reviews_hours)

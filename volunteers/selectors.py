@@ -204,3 +204,66 @@ def not_reported(actor: Any) -> QuerySet[Volunteer]:
         .select_related("community")
         .order_by("-id")
     )
+
+
+# --- Hours, teams and certificates (issue 7) ---------------------------------------------------
+
+
+def my_records(volunteer: Volunteer):
+    """A volunteer's own records, newest first (the index ``volunteer, -served_on``)."""
+    from volunteers.models import ServiceRecord
+
+    return ServiceRecord.objects.filter(volunteer=volunteer).select_related("event", "team")
+
+
+def review_queue(user: Any, status: str = "pending"):
+    """Records ``user`` may confirm in ``status`` (pending: the queue, oldest service first; decided:
+    newest first, where staff find approved hours to correct). Every source: events, wishes, declarations."""
+    from volunteers.models import RecordStatus
+    from volunteers.services.hours import reviewable_by
+
+    order = ("served_on", "id") if status == RecordStatus.PENDING else ("-served_on", "-id")
+    return (
+        reviewable_by(user)
+        .filter(status=status)
+        .select_related("volunteer", "event", "team", "region")
+        .order_by(*order)
+    )
+
+
+def staff_record(user: Any, pk: int):
+    """One record for the staff page (its history and corrections): in the user's review scope, else None."""
+    from volunteers.services.hours import reviewable_by
+
+    return reviewable_by(user).select_related("volunteer", "event", "team", "region").filter(pk=pk).first()
+
+
+def public_teams():
+    """Every team, for the public list: its station, district and leader in the same query."""
+    from volunteers.models import Team
+
+    return Team.objects.select_related("station", "region", "specialty", "leader").order_by(
+        "region__path", "name"
+    )
+
+
+def team_members(team: Any):
+    from volunteers.models import MembershipStatus, TeamMembership
+
+    return (
+        TeamMembership.objects.filter(team=team, status=MembershipStatus.APPROVED)
+        .select_related("volunteer")
+        .order_by("id")
+    )
+
+
+def teams_with_counts(teams):
+    """Teams with their station, region, specialty and leader joined, and the approved members counted."""
+    from django.db.models import Count, Q
+
+    from volunteers.models import MembershipStatus
+
+    approved = Count("memberships", filter=Q(memberships__status=MembershipStatus.APPROVED))
+    return teams.select_related("station__region", "region", "specialty", "leader").annotate(
+        member_count=approved
+    )

@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from portal.context_processors import navigation
 from tests.factories import UserFactory
 
+PUBLIC = ["teams"]
 PUBLIC_WISHES = ["wishes", "wish_new", "market"]
 ALL = [
     "home",
@@ -18,7 +19,9 @@ ALL = [
     "review",
     "bases",
     "events",
+    *PUBLIC,
     "volunteers",
+    "hours_review",
     *PUBLIC_WISHES,
     "wish_moderation",
     "roles",
@@ -35,7 +38,7 @@ def nav_for(user, path: str = "/") -> list:
 @pytest.mark.parametrize(
     ("who", "keys"),
     [
-        ("volunteer", ["home", "wall", *PUBLIC_WISHES]),
+        ("volunteer", ["home", "wall", *PUBLIC, *PUBLIC_WISHES]),
         (
             "haishu_secretary",
             [
@@ -47,6 +50,7 @@ def nav_for(user, path: str = "/") -> list:
                 "brands",
                 "bases",
                 "events",
+                *PUBLIC,
                 *PUBLIC_WISHES,
                 "wish_moderation",
                 "api",
@@ -69,7 +73,9 @@ def test_an_active_volunteer_finds_events_their_page_and_their_claimed_wishes(wo
         "home",
         "wall",
         "events",
+        *PUBLIC,
         "volunteer_me",
+        "my_hours",
         *PUBLIC_WISHES,
         "my_wishes",
     ]
@@ -81,6 +87,7 @@ def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
     assert [(item.key, str(item.label), item.url) for item in items] == [
         ("home", "首页", "/"),
         ("wall", "品牌墙", "/brands/"),
+        ("teams", "志愿服务队", "/volunteers/teams/"),
         ("wishes", "心愿墙", "/wishes/"),
         ("wish_new", "提交微心愿", "/wishes/new/"),
         ("market", "公益集市", "/wishes/market/"),
@@ -89,7 +96,7 @@ def test_visitors_see_only_the_public_pages(db, django_assert_num_queries):
 
 def test_staff_without_a_role_only_get_the_api_docs(db):
     user = UserFactory(is_staff=True)
-    assert [item.key for item in nav_for(user)] == ["home", "wall", *PUBLIC_WISHES, "api"]
+    assert [item.key for item in nav_for(user)] == ["home", "wall", *PUBLIC, *PUBLIC_WISHES, "api"]
 
 
 def test_a_superuser_sees_everything(db):
@@ -101,6 +108,16 @@ def test_the_menu_costs_one_query(world, django_assert_num_queries):
         # 1. the user's role assignments (with regions and organizations), reused for every item;
         # the volunteer entries read no profile for a user who holds no volunteer role
         nav_for(world.haishu_staff)
+
+
+def test_an_event_organizer_finds_the_hours_queue_without_a_staff_role(world):
+    from tests.volunteers.factories import EventFactory, VolunteerFactory
+
+    volunteer = VolunteerFactory(community=world.haishu_community)
+    assert "hours_review" not in [item.key for item in nav_for(volunteer.user)]
+    EventFactory(region=world.haishu_community, created_by=volunteer.user)
+    organizer = type(volunteer.user).objects.get(pk=volunteer.user.pk)
+    assert "hours_review" in [item.key for item in nav_for(organizer)]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from rest_framework.routers import BaseRouter
 
-from volunteers.api import events
+from volunteers.api import events, records, teams
 
 
 def register(router: BaseRouter) -> None:
@@ -8,3 +8,5 @@ def register(router: BaseRouter) -> None:
 
     router.register("volunteers", volunteers.VolunteerViewSet, basename="volunteer")
     events.register(router)
+    teams.register(router)
+    records.register(router)

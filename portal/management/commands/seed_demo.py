@@ -35,6 +35,7 @@ SEEDERS = (
     "volunteers.demo_vreg",
     "volunteers.demo_city",
     "volunteers.demo_vevents",
+    "volunteers.demo_vhours",
     "volunteers.demo",
     "wishes.demo_wsubmit",
     "wishes.demo_market",
