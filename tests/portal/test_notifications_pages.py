@@ -70,10 +70,10 @@ def test_the_list_costs_the_same_queries_however_many_messages(client, alice, dj
     client.force_login(alice)
 
     def measure():
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             # 1. session  2. user (with its unread count, for the menu)  3. the count of messages,
             # for the pagination  4. the page of messages  5. role assignments, for the menu's gates
-            # 6. the volunteer profile (none here), for the 服务活动 entry's gate
+            # (no volunteer role: no profile is looked up for the volunteer entries)
             client.get(LIST)
 
     measure()
@@ -143,9 +143,9 @@ def test_the_menu_shows_the_unread_count_at_no_query(alice, django_assert_num_qu
     deliver(alice, "一")
     deliver(alice, "二")
     alice.refresh_from_db()
-    with django_assert_num_queries(2):
-        # 1. the user's role assignments, for the other entries' gates  2. the volunteer profile
-        # (none), for the 服务活动 entry's gate; the count is on the user row
+    with django_assert_num_queries(1):
+        # 1. the user's role assignments, for the other entries' gates (no volunteer role: no
+        # profile is looked up); the count is on the user row
         items = account_items(alice)
     assert items["messages"].count == 2
 

@@ -111,10 +111,11 @@ def test_the_list_costs_the_same_queries_for_3_or_30_events(world, client, alice
         event_signup(volunteer=VolunteerFactory(community=world.haishu_community), event=haishu_event(world))
 
     def list_page():
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             # 1. session  2. user  3. role assignments (scope, menu)  4. the volunteer profile
             # 5. COUNT for the paginator  6. the page with region, organization, team and the
-            # waitlist count  7. Alice's sign-ups on the page  8. the specialties of the filter
+            # waitlist count  7. Alice's sign-ups on the page  8. whether Alice organizes an event
+            # or leads a team (the menu's 服务时长审核)  9. the specialties of the filter
             return client.get(reverse("volunteers:event_list"))
 
     assert len(list_page().context["page"].object_list) == 3
