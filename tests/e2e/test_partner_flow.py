@@ -47,7 +47,7 @@ def test_a_wish_submitted_by_open311_is_published_by_the_community(page: Page, l
 
     login(page, live_server.url, "haishu-community", "pass-1234-word")
     page.goto(f"{live_server.url}/wishes/moderation/")
-    row = page.locator("tr", has_text="家里的电饭煲坏了，想请人修一修。")
+    row = page.locator(".wish-queue .card", has_text="家里的电饭煲坏了")
     expect(row).to_contain_text("王*梅")
     assert_accessible(page, "moderation queue at 375px")
     row.get_by_role("link", name="审核").click()
