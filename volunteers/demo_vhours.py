@@ -200,7 +200,8 @@ def _demo_volunteer(team: Team, jiangbei_staff: User) -> bool:
     volunteer = Volunteer.objects.filter(user=user).first() or _demo_profile(user)
     if (
         volunteer.status != VolunteerStatus.ACTIVE
-        or ServiceRecord.objects.filter(volunteer=volunteer).exists()
+        # The event seeder's attendance leaves records pending; declared ones mean this ran before.
+        or ServiceRecord.objects.filter(volunteer=volunteer, source=RecordSource.DECLARED).exists()
     ):
         return False
     reviewer = _reviewer_for(volunteer)
