@@ -47,16 +47,26 @@ MANAGE_ROLES = holds(Action.MANAGE_ROLES)
 API_DOCS = Gate("api_docs", lambda user: user.is_staff or has_any(user, Action.VIEW))
 
 
+def _may_volunteer(user) -> bool:
+    """Only holders of the volunteer role (given at registration, whatever the status) have a
+    profile to look up: everyone else pays no query for the volunteer menu entries on every page.
+    Superusers' roles are not read (they hold every right): they are looked up."""
+    from portal.scoping import held_roles
+
+    roles = held_roles(user)
+    return roles is None or "volunteer" in roles
+
+
 def _volunteer(user) -> object:
     from volunteers.selectors import volunteer_of
 
-    return volunteer_of(user)
+    return volunteer_of(user) if _may_volunteer(user) else None
 
 
 def _active_volunteer(user) -> object:
     from volunteers.selectors import active_volunteer_of
 
-    return active_volunteer_of(user)
+    return active_volunteer_of(user) if _may_volunteer(user) else None
 
 
 # A person with a volunteer profile (any status: an applicant sees their own page and why they

@@ -108,7 +108,9 @@ def _user_grants(user: User) -> list[Grant]:
     if user.is_superuser:
         return [Grant(actions=frozenset(Action), everything=True)]
     grants = []
+    roles = set()
     for a in user.assignments.select_related("region", "organization"):
+        roles.add(a.role)
         actions = ROLE_ACTIONS.get(a.role, frozenset())
         if not actions:
             continue
@@ -116,7 +118,15 @@ def _user_grants(user: User) -> list[Grant]:
             grants.append(Grant(actions, org_path=a.organization.path))
         elif a.region_id:
             grants.append(Grant(actions, region_path=a.region.path))
+    # Kept for gates that ask about roles without scope (the volunteer pages): no second query.
+    user._scope_roles = frozenset(roles)
     return grants
+
+
+def held_roles(actor: Viewer | None) -> frozenset[str] | None:
+    """The roles a user's assignments name (read with the grants), or None when not known (superusers)."""
+    grants_for(actor)
+    return getattr(actor, "_scope_roles", None)
 
 
 def forget_grants(actor: Viewer) -> None:
