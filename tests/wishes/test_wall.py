@@ -110,10 +110,10 @@ def test_the_live_refresh_answers_304_with_one_query_when_nothing_changed(
 
 
 def test_english_visitors_get_the_wall_in_english(client, world):
-    from tests.portal.test_i18n import CJK, visible_text
-
     from django.conf import settings
     from django.utils import translation
+
+    from tests.portal.test_i18n import CJK, visible_text
 
     for url in (reverse("wishes:wall"), reverse("wishes:wall_live")):
         try:
