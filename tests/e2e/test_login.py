@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 PASSWORD = "pass-1234-word"
 STAFF_MENU = [
-    "首页", "品牌墙", "活动记录", "组织架构", "党员", "品牌管理", "品牌审核", "组织生活基地", "角色授权", "接口文档",
+    "首页", "品牌墙", "心愿墙", "活动记录", "组织架构", "党员", "品牌管理", "品牌审核", "组织生活基地", "角色授权", "接口文档",
 ]  # fmt: skip
 
 
@@ -40,7 +40,7 @@ def test_staff_log_in_see_their_name_and_menu_and_log_out(page: Page, live_serve
 
     expect(page.get_by_role("link", name="登录", exact=True)).to_be_visible()
     expect(page.locator(".account-name")).to_have_count(0)
-    assert menu(page) == ["首页", "品牌墙"]
+    assert menu(page) == ["首页", "品牌墙", "心愿墙"]
 
 
 def test_a_branch_secretary_logs_in_with_a_mobile_number_and_gets_the_branch_menu(
@@ -54,6 +54,7 @@ def test_a_branch_secretary_logs_in_with_a_mobile_number_and_gets_the_branch_men
     assert menu(page) == [
         "首页",
         "品牌墙",
+        "心愿墙",
         "活动记录",
         "组织架构",
         "党员",
