@@ -130,7 +130,8 @@ def test_the_template_tags_show_my_claims_and_wishes_for_me(world, django_assert
 def test_a_secretary_claims_a_batch_for_the_branch_all_or_none(client, world):
     from tests.volunteers.factories import VolunteerFactory
 
-    VolunteerFactory(user=world.haishu_secretary, community=world.haishu_community, role=None)
+    # A secretary who registered as a volunteer holds the volunteer role too.
+    VolunteerFactory(user=world.haishu_secretary, community=world.haishu_community)
     free, other, taken = published(world), published(world), published(world)
     claimed(world, wish=taken)
     client.force_login(world.haishu_secretary)
