@@ -63,7 +63,9 @@ class TeamForm(forms.Form):
         queryset=Volunteer.objects.none(),
         help_text=_("从辖区内已认证的志愿者中选择，须居住在驿站所在区域内。"),
     )
-    description = forms.CharField(label=_("简介"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("简介"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
