@@ -127,11 +127,12 @@ def team_update(
         raise NotAllowed(_("只有服务队所在辖区的工作人员可以修改服务队。"))
     if station.pk != team.station_id and not can(actor, Action.CHANGE, station):
         raise NotAllowed(_("只能把服务队挂靠到自己辖区内的驿站。"))
-    team.name, team.station, team.specialty, team.description = name, station, specialty, description
-    team.region = station.region
+    # Checked against the team as it will be, before the object is touched: a refusal leaves the
+    # page's team (shown again with the form) as it was.
+    _check_leader(Team(region=station.region), leader)
     new_leader = leader.pk != team.leader_id
-    _check_leader(team, leader)
-    team.leader = leader
+    team.name, team.station, team.specialty, team.description = name, station, specialty, description
+    team.region, team.leader = station.region, leader
     team.full_clean()
     team.save()
     if new_leader:
