@@ -88,6 +88,8 @@ def _holds_over_regions(action: Action) -> Callable[[Any], bool]:
 # secretary's organization grant covers none, so the volunteer list is not offered to them.
 VOLUNTEER_STAFF = Gate("volunteer_staff", _holds_over_regions(Action.VIEW))
 POST_STAFF = Gate("post_staff", _holds_over_regions(Action.CHANGE))
+# Stations and teams are created and edited by staff placed at a region (the objects then cut to it).
+TEAM_STAFF = Gate("team_staff", _holds_over_regions(Action.CHANGE))
 # Signed in without a volunteer profile: the "成为志愿者" link.
 NOT_VOLUNTEER = Gate("not_volunteer", lambda user: _volunteer(user) is None)
 # --- The public-welfare market (公益集市) ---

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from volunteers.views import certificates, events, hours, me, posts, registration, staff, teams
+from volunteers.views import certificates, events, hours, me, posts, registration, staff, team_admin, teams
 
 app_name = "volunteers"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("register/", registration.register, name="register"),
     path("privacy/", registration.privacy, name="privacy"),
     path("me/", me.me, name="me"),
+    path("me/edit/", me.profile_edit, name="profile_edit"),
     path("posts/", posts.post_list, name="post_list"),
     re_path(r"^posts/(?P<pk>[0-9]{1,18})/(?P<action>take|switch)/$", posts.post_action, name="post_action"),
     path("posts/leave/", posts.post_action, {"pk": 0, "action": "leave"}, name="post_leave"),
@@ -53,4 +54,11 @@ urlpatterns = [
     path("teams/<id:pk>/leave/", teams.team_leave, name="team_leave"),
     path("teams/requests/<id:pk>/", teams.membership_decide, name="membership_decide"),
     # --- end vhours ---
+    # --- stations and teams kept by staff (vgap) ---
+    path("teams/new/", team_admin.team_create, name="team_create"),
+    path("teams/<id:pk>/edit/", team_admin.team_edit, name="team_edit"),
+    path("stations/", team_admin.station_list, name="station_list"),
+    path("stations/new/", team_admin.station_create, name="station_create"),
+    path("stations/<id:pk>/edit/", team_admin.station_edit, name="station_edit"),
+    # --- end vgap ---
 ]

@@ -24,7 +24,9 @@ MEMBERS_SHOWN = 200
 
 def team_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.public_teams(), TEAM_PAGE_SIZE)
-    return render(request, "volunteers/team_list.html", {"page": page, "nav_active": TEAMS_NAV})
+    # The same gate as the pages the buttons lead to: nobody is shown a button that would 403.
+    context = {"page": page, "nav_active": TEAMS_NAV, "keeps_teams": gates.TEAM_STAFF(request.user)}
+    return render(request, "volunteers/team_list.html", context)
 
 
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -51,6 +53,8 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "mine": mine,
         "may_join": gates.ACTIVE_VOLUNTEER(request.user) and mine is None,
+        # The edit page finds the team in the staff's change scope: offered to exactly those.
+        "may_edit": gates.TEAM_STAFF(request.user) and can(request.user, Action.CHANGE, team),
         "nav_active": TEAMS_NAV,
     }
     return render(request, "volunteers/team_detail.html", context)
