@@ -421,6 +421,9 @@ class Pledge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The one-time token rendered with the pledge form: unique, so a second tab (or a double click)
+    # sending the same form is refused by the database instead of adding a second pledge.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("认捐")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -127,7 +128,22 @@ class ProjectForm(forms.Form):
         return {name: getattr(project, name) for name in fields}
 
 
+def submission_token_field() -> forms.UUIDField:
+    """A hidden one-time token rendered with a create form: the row saved from it keeps the token in a
+    unique column, so the same form sent from a second tab (or twice by a double click) saves once."""
+    return forms.UUIDField(
+        label=_("提交凭据"),
+        widget=forms.HiddenInput,
+        initial=uuid.uuid4,
+        error_messages={
+            "required": _("页面已过期，请刷新后重新提交。"),
+            "invalid": _("页面已过期，请刷新后重新提交。"),
+        },
+    )
+
+
 class PledgeForm(forms.Form):
+    submission_token = submission_token_field()
     organization = BoundedModelChoiceField(label=_("认捐单位"), queryset=WelfareOrganization.objects.none())
     amount = money_field(_("认捐金额（元）"))
     goods = forms.CharField(label=_("认捐物资"), max_length=200, required=False)
