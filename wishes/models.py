@@ -235,6 +235,9 @@ class WishClaim(models.Model):
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
     )
     fulfilled_at = models.DateTimeField(null=True, blank=True)
+    # A team claim: the approved members the leader ticked on fulfilling (the leader not among them);
+    # each is credited the claim's hours when the fulfilment is confirmed.
+    participants = models.ManyToManyField(Volunteer, blank=True, related_name="+", verbose_name=_("参与队员"))
     released_at = models.DateTimeField(null=True, blank=True)
     release_reason = models.CharField(_("释放原因"), max_length=200, blank=True)
     # Claimed together with other wishes by one organization ("all or none").
