@@ -103,6 +103,8 @@ class Wish(models.Model):
     tracking_code = models.CharField(
         _("查询码"), max_length=TRACKING_LENGTH, unique=True, default=new_tracking_code, editable=False
     )
+    # The one-time token of the page form it came from: a second tab sending the same form is refused.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # The resident: stored in full for the moderators and the SMS backend, shown masked everywhere.
     resident_name = models.CharField(_("姓名"), max_length=50, validators=[validate_person_name])
     resident_mobile = models.CharField(_("手机号"), max_length=11, validators=[validate_mobile])

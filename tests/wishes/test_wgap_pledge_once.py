@@ -88,3 +88,55 @@ def test_ten_tabs_sending_one_pledge_form_save_one_row(setup):
 
     assert run_together([tab] * 10) == Counter({"saved": 1, "refused": 9})
     assert Pledge.objects.filter(project=project).count() == 1
+
+
+WISH_TOKEN = re.compile(r'name="submission_token" value="([0-9a-f-]{36})"')
+
+
+@pytest.mark.django_db
+def test_a_wish_form_sent_from_two_tabs_stores_one_wish(client, world):
+    from wishes.models import Wish
+
+    url = reverse("wishes:wish_new") + f"?community={world.haishu_community.code}"
+    token = WISH_TOKEN.search(client.get(url).content.decode()).group(1)
+    data = {
+        "community": world.haishu_community.code,
+        "name": "王小梅",
+        "mobile": "13812345678",
+        "category": "elderly_disabled",
+        "title": "想要一把轮椅",
+        "description": "老伴腿脚不便，想要一把轮椅",
+        "value": "300",
+        "consent": "on",
+        "submission_token": token,
+    }
+    assert client.post(reverse("wishes:wish_new"), data).status_code == 302
+    second = client.post(reverse("wishes:wish_new"), data)
+    assert "这份心愿已经提交过了" in second.content.decode()
+    assert Wish.objects.count() == 1
+    missing = client.post(reverse("wishes:wish_new"), {**data, "submission_token": ""})
+    assert "页面已过期" in missing.content.decode()
+    assert Wish.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_tabs_sending_one_wish_form_store_one_wish(world):
+    from wishes.models import Wish
+    from wishes.services.submission import WishSubmittedTwice, wish_submit
+
+    token = uuid.uuid4()
+
+    def tab() -> str:
+        try:
+            wish_submit(
+                name="王小梅", mobile="13812345678", community=world.haishu_community,
+                category="elderly_disabled", title="想要一把轮椅", description="老伴腿脚不便",
+                consent=True, submission_token=token,
+            )  # fmt: skip
+        except WishSubmittedTwice:
+            return "refused"
+        return "saved"
+
+    assert run_together([tab] * 10) == Counter({"saved": 1, "refused": 9})
+    assert Wish.objects.count() == 1

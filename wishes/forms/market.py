@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +15,7 @@ from brands.images import ImageUploadField
 from grids.models import Region, RegionLevel
 from portal.ids import parse_id
 from portal.validators import normalize_credit_code, validate_credit_code
+from wishes.forms.tokens import submission_token_field
 from wishes.models import WelfareOrganization, WelfareOrgKind, WelfareProject
 
 MAX_AMOUNT = Decimal("9999999999.99")  # the model's 12 digits with 2 decimals
@@ -126,20 +126,6 @@ class ProjectForm(forms.Form):
     def initial_from(cls, project: WelfareProject) -> dict[str, Any]:
         fields = ("title", "description", "beneficiaries", "target_amount", "target_goods", "deadline")
         return {name: getattr(project, name) for name in fields}
-
-
-def submission_token_field() -> forms.UUIDField:
-    """A hidden one-time token rendered with a create form: the row saved from it keeps the token in a
-    unique column, so the same form sent from a second tab (or twice by a double click) saves once."""
-    return forms.UUIDField(
-        label=_("提交凭据"),
-        widget=forms.HiddenInput,
-        initial=uuid.uuid4,
-        error_messages={
-            "required": _("页面已过期，请刷新后重新提交。"),
-            "invalid": _("页面已过期，请刷新后重新提交。"),
-        },
-    )
 
 
 class PledgeForm(forms.Form):
