@@ -103,6 +103,8 @@ class Wish(models.Model):
     tracking_code = models.CharField(
         _("查询码"), max_length=TRACKING_LENGTH, unique=True, default=new_tracking_code, editable=False
     )
+    # The one-time token of the page form it came from: a second tab sending the same form is refused.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # The resident: stored in full for the moderators and the SMS backend, shown masked everywhere.
     resident_name = models.CharField(_("姓名"), max_length=50, validators=[validate_person_name])
     resident_mobile = models.CharField(_("手机号"), max_length=11, validators=[validate_mobile])
@@ -235,6 +237,9 @@ class WishClaim(models.Model):
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
     )
     fulfilled_at = models.DateTimeField(null=True, blank=True)
+    # A team claim: the approved members the leader ticked on fulfilling (the leader not among them);
+    # each is credited the claim's hours when the fulfilment is confirmed.
+    participants = models.ManyToManyField(Volunteer, blank=True, related_name="+", verbose_name=_("参与队员"))
     released_at = models.DateTimeField(null=True, blank=True)
     release_reason = models.CharField(_("释放原因"), max_length=200, blank=True)
     # Claimed together with other wishes by one organization ("all or none").
@@ -421,6 +426,9 @@ class Pledge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The one-time token rendered with the pledge form: unique, so a second tab (or a double click)
+    # sending the same form is refused by the database instead of adding a second pledge.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("认捐")

@@ -5,6 +5,7 @@ Haishu's community posts the project; 甬爱's representative (``rep``) pledges;
 receipts and approve organizations; Jiangbei's staff are the outsiders.
 """
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -134,7 +135,7 @@ def test_the_representative_pledges_through_the_form(client, rep, yongai, projec
     assert "确认认捐" in page
     response = client.post(
         reverse("wishes:market_pledge", args=[project.pk]),
-        {"organization": yongai.pk, "amount": "1500.00", "goods": ""},
+        {"organization": yongai.pk, "amount": "1500.00", "goods": "", "submission_token": uuid.uuid4()},
     )
     assert response.status_code == 302
     assert project.pledges.get().amount == Decimal("1500.00")
@@ -154,7 +155,8 @@ def test_a_bad_pledge_is_refused_with_a_message_and_nothing_stored(
 ):
     as_user(client, rep)
     response = client.post(
-        reverse("wishes:market_pledge", args=[project.pk]), {"organization": yongai.pk, **data}
+        reverse("wishes:market_pledge", args=[project.pk]),
+        {"organization": yongai.pk, "submission_token": uuid.uuid4(), **data},
     )
     assert response.status_code == 400
     assert message in response.content.decode()

@@ -1,5 +1,7 @@
 """The residents' pages: pick the place step by step (no script needed), submit, get the code, track it."""
 
+import uuid
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -22,6 +24,7 @@ def form_data(world, **overrides) -> dict:
         "description": "老伴腿脚不便，想要一把轮椅<script>alert(1)</script>",
         "value": "300",
         "consent": "on",
+        "submission_token": str(uuid.uuid4()),
         **overrides,
     }
 

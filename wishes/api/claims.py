@@ -64,6 +64,12 @@ class FulfilRequestSerializer(serializers.Serializer):
         max_digits=5, decimal_places=2, min_value=Decimal("0.25"), max_value=Decimal("24")
     )
     evidence = serializers.FileField(help_text=_("完成照片：JPEG、PNG 或 WebP，不超过 10 MB"))
+    participants = serializers.ListField(
+        child=IdSerializerField(),
+        required=False,
+        max_length=services.MAX_PARTICIPANTS,
+        help_text=_("团队认领：参与的本队已加入队员的志愿者编号（队长本人无需填写），确认后各自记入服务时长"),
+    )
 
     def validate_evidence(self, upload: object) -> object:
         return ImageUploadField().to_python(upload)
@@ -188,7 +194,12 @@ class WishClaimViewSet(PortalViewSetMixin, viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         claim = services.wish_fulfil(
-            claim=claim, actor=request.user, note=data["note"], hours=data["hours"], evidence=data["evidence"]
+            claim=claim,
+            actor=request.user,
+            note=data["note"],
+            hours=data["hours"],
+            evidence=data["evidence"],
+            participants=data.get("participants", []),
         )
         return Response(ClaimSerializer(claim).data)
 

@@ -6,11 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from brands.images import ImageUploadField
 from grids.models import Region, RegionLevel
 from portal.ids import IdMultipleChoiceField
+from volunteers.models import Volunteer
 from wishes.models import Rating, Wish, WishCategory
 
 
@@ -84,6 +86,20 @@ class FulfilForm(forms.Form):
         initial=Decimal("2"),
     )
     evidence = ImageUploadField(label=_("完成照片"), help_text=_("JPEG、PNG 或 WebP，不超过 10 MB。"))
+    participants = IdMultipleChoiceField(
+        label=_("参与的队员"),
+        queryset=Volunteer.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选一起完成心愿的队员，居民确认后每人记入同样的服务时长。"),
+    )
+
+    def __init__(self, *args: Any, members: QuerySet[Volunteer] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if members is None:  # not a team claim: no one else to credit
+            del self.fields["participants"]
+        else:
+            self.fields["participants"].queryset = members
 
 
 class ReleaseForm(forms.Form):

@@ -15,6 +15,7 @@ from brands.images import ImageUploadField
 from grids.models import Region, RegionLevel
 from portal.ids import parse_id
 from portal.validators import normalize_credit_code, validate_credit_code
+from wishes.forms.tokens import submission_token_field
 from wishes.models import WelfareOrganization, WelfareOrgKind, WelfareProject
 
 MAX_AMOUNT = Decimal("9999999999.99")  # the model's 12 digits with 2 decimals
@@ -128,6 +129,7 @@ class ProjectForm(forms.Form):
 
 
 class PledgeForm(forms.Form):
+    submission_token = submission_token_field()
     organization = BoundedModelChoiceField(label=_("认捐单位"), queryset=WelfareOrganization.objects.none())
     amount = money_field(_("认捐金额（元）"))
     goods = forms.CharField(label=_("认捐物资"), max_length=200, required=False)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brands.images import ACCEPT
 from grids.models import RegionLevel
+from wishes.forms.tokens import submission_token_field
 from wishes.models import WishCategory
 from wishes.selectors.submission import children, districts, normalize_code, region_by_code
 
@@ -63,6 +64,7 @@ def _choices(regions: Any, prompt: str) -> list[tuple[str, str]]:
 
 
 class WishForm(forms.Form):
+    submission_token = submission_token_field()
     community = forms.CharField(widget=forms.HiddenInput, max_length=15)
     name = forms.CharField(
         label=_("您的姓名"),

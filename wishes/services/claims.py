@@ -29,11 +29,12 @@ from django.utils.translation import gettext_lazy
 from brands.images import ProcessedImage
 from grids.models import PartyOrganization
 from portal import media, webhooks
-from portal.errors import Conflict, IllegalTransition, NotAllowed
+from portal.errors import Conflict, DomainError, IllegalTransition, NotAllowed
 from portal.models import Role, User
 from portal.notifications import notify
 from portal.scoping import Action, can
 from volunteers.models import (
+    MembershipStatus,
     RecordSource,
     RecordStatus,
     ServiceRecord,
@@ -69,6 +70,14 @@ class TooManyOpenClaims(Conflict):
     code = "too_many_claims"
     default_message = gettext_lazy("认领中的心愿已达上限，请先完成已认领的心愿。")
 
+
+class NotTeamMember(DomainError):
+    code = "not_team_member"
+    default_message = gettext_lazy("只能勾选本团队已加入的队员。")
+
+
+# At most this many members ticked on one fulfilment (ids from outside are bounded in number too).
+MAX_PARTICIPANTS = 100
 
 Claimant = Team | PartyOrganization | WelfareOrganization | None
 
@@ -276,11 +285,19 @@ def claims_expire(*, now: dt.datetime | None = None, limit: int = 500) -> int:
 
 @media.atomic()
 def wish_fulfil(
-    *, claim: WishClaim, actor: User, note: str, hours: Decimal, evidence: ProcessedImage
+    *,
+    claim: WishClaim,
+    actor: User,
+    note: str,
+    hours: Decimal,
+    evidence: ProcessedImage,
+    participants: Sequence[int] = (),
 ) -> WishClaim:
-    """The claimant marks the wish fulfilled, with a note, the hours served and a photo."""
+    """The claimant marks the wish fulfilled, with a note, the hours served and a photo; for a team
+    claim, ``participants`` are the ids of the approved members who took part (credited on confirm)."""
     if not may_act_on(actor, claim):
         raise NotAllowed(_("只有认领人可以提交完成情况。"))
+    members = _participants(claim, participants)
     now = timezone.now()
     name = media.store(claim, "evidence", "evidence.jpg", evidence.display)
     done = WishClaim.objects.filter(pk=claim.pk, status=ClaimStatus.ACTIVE).update(
@@ -289,6 +306,7 @@ def wish_fulfil(
     if not done:
         # The expiry job (or a second click) was first; the photo just stored goes with the rollback.
         raise IllegalTransition(_("该认领已过期释放或已提交完成，不能再提交。"))
+    claim.participants.set(members)
     Wish.objects.filter(pk=claim.wish_id, status=WishStatus.CLAIMED).update(
         status=WishStatus.FULFILLED, fulfilled_at=now, updated_at=now
     )
@@ -305,6 +323,33 @@ def wish_fulfil(
         % {"title": wish.title, "code": wish.tracking_code_display},
     )
     return claim
+
+
+def team_participants(claim: WishClaim):
+    """The members the leader may tick: the team's approved members, the leader (credited anyway) not."""
+    if not claim.team_id:
+        return Volunteer.objects.none()
+    return (
+        Volunteer.objects.filter(
+            memberships__team_id=claim.team_id, memberships__status=MembershipStatus.APPROVED
+        )
+        .exclude(pk=claim.volunteer_id)
+        .select_related("user")
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def _participants(claim: WishClaim, ids: Sequence[int]) -> list[Volunteer]:
+    wanted = set(ids)
+    if not wanted:
+        return []
+    if len(wanted) > MAX_PARTICIPANTS:
+        raise NotTeamMember(_("最多勾选 %(n)d 名队员。") % {"n": MAX_PARTICIPANTS})
+    members = list(team_participants(claim).filter(pk__in=wanted))
+    if len(members) != len(wanted):
+        raise NotTeamMember()
+    return members
 
 
 def tracking_code_matches(wish: Wish, code: str) -> bool:
@@ -342,7 +387,10 @@ def wish_confirm(
     WishClaim.objects.filter(pk=claim.pk).update(status=ClaimStatus.CONFIRMED)
     wish.status, wish.confirmed_at, wish.rating, wish.thanks = WishStatus.CONFIRMED, now, rating, thanks[:200]
     if claim.volunteer_id and claim.hours:
-        _credit_hours(claim, actor, now)
+        _credit_hours(claim, actor, now, claim.volunteer)
+        # The team members who took part: the same record and totals each, in this transaction.
+        for member in claim.participants.exclude(pk=claim.volunteer_id).order_by("pk"):
+            _credit_hours(claim, actor, now, member)
     label = _("居民") if actor is None else actor.real_name or actor.username
     _event(wish, WishEventKind.CONFIRMED, actor_id=actor.pk if actor else None, label=label)
     _emit(WishEventKind.CONFIRMED, wish, claim, rating=rating)
@@ -355,9 +403,12 @@ def wish_confirm(
     return wish
 
 
-def _credit_hours(claim: WishClaim, actor: User | None, now: dt.datetime) -> ServiceRecord:
-    """An approved record, and the volunteer's totals moved by F() in this same transaction."""
-    volunteer, hours, served = claim.volunteer, claim.hours, timezone.localdate(claim.fulfilled_at or now)
+def _credit_hours(
+    claim: WishClaim, actor: User | None, now: dt.datetime, volunteer: Volunteer
+) -> ServiceRecord:
+    """An approved record, and the volunteer's totals moved by F() in this same transaction.
+    Called once per volunteer per wish: the confirm that calls it wins the wish's one transition."""
+    hours, served = claim.hours, timezone.localdate(claim.fulfilled_at or now)
     record = ServiceRecord.objects.create(
         volunteer=volunteer,
         region_id=claim.wish.community_id,

@@ -20,6 +20,7 @@ close arriving together are ordered (the pledge never lands on a project already
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -77,7 +78,15 @@ MESSAGES = {
     "receive_withdrawn": gettext_lazy("该认捐已撤回，不能确认到位。"),
     "withdraw_received": gettext_lazy("该认捐已确认到位，不能撤回。"),
     "withdrawn_twice": gettext_lazy("该认捐已撤回。"),
+    "submitted_twice": gettext_lazy("这次认捐已经提交过了。"),
 }
+
+
+class SubmittedTwice(Conflict):
+    """The same page form (its one-time token) was already saved."""
+
+    code = "submitted_twice"
+
 
 LIVE_PLEDGE = (PledgeStatus.PLEDGED, PledgeStatus.RECEIVED)
 
@@ -361,7 +370,9 @@ def pledge_create(
     organization: WelfareOrganization,
     amount: Decimal | None = None,
     goods: str = "",
+    submission_token: uuid.UUID | None = None,
 ) -> Pledge:
+    """``submission_token`` (the page form's one-time token) makes a form's submission count once."""
     if not represents(actor, organization):
         raise NotAllowed(_message("not_representative"))
     # The project's row is locked: a close committed first is seen here, one arriving later waits.
@@ -371,9 +382,20 @@ def pledge_create(
         raise IllegalTransition(refusal)
     goods = goods.strip()
     _check_gift(project, amount, goods)
-    pledge = Pledge(project=project, organization=organization, amount=amount, goods=goods, pledged_by=actor)
-    pledge.full_clean()
-    pledge.save()
+    pledge = Pledge(
+        project=project,
+        organization=organization,
+        amount=amount,
+        goods=goods,
+        pledged_by=actor,
+        submission_token=submission_token,
+    )
+    pledge.full_clean(validate_unique=False)  # the unique token is decided by the index below
+    try:
+        with transaction.atomic():
+            pledge.save()
+    except IntegrityError:  # the same form sent twice: the unique token lets one row in
+        raise SubmittedTwice(_message("submitted_twice")) from None
     notify(
         recipients=[project.created_by],
         kind="wishes.pledge_made",

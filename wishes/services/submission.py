@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from brands.images import ProcessedImage, process_upload
 from grids.models import Region, RegionLevel, district_code_of
 from portal import media
+from portal.errors import Conflict
 from portal.models import ApiScope, Role, User
 from portal.notifications import notify
 from portal.privacy import mask_mobile, mask_name
@@ -38,6 +40,13 @@ from wishes.services.resident_sms import tell_resident
 # only ever come from pasted binary or from someone probing.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TRACKING_CODE_ATTEMPTS = 3
+
+
+class WishSubmittedTwice(Conflict):
+    code = "submitted_twice"
+    default_message = _("这份心愿已经提交过了，请勿重复提交。")
+
+
 MODERATORS_TOLD = 50
 
 
@@ -56,6 +65,7 @@ def wish_submit(
     ip: str | None = None,
     channel: str = WishChannel.WEB,
     partner: str = "",
+    submission_token: uuid.UUID | None = None,
 ) -> Wish:
     """Store a resident's wish (status submitted) and return it, its ``tracking_code`` set.
 
@@ -82,6 +92,7 @@ def wish_submit(
     if errors:
         raise ValidationError(errors)
     check_submit_rate(ip)
+    wish.submission_token = submission_token
     return _store(wish, processed)
 
 
@@ -188,12 +199,16 @@ def _process_photo(photo: UploadedFile | None, errors: dict[str, list]) -> Proce
 @media.atomic()
 def _store(wish: Wish, processed: ProcessedImage | None) -> Wish:
     _lock_mobile(wish.resident_mobile)
+    # Two tabs sending one form share the mobile, so the lock orders them and the second sees the
+    # first's row; the unique index is the last word (_insert_with_fresh_code).
+    if wish.submission_token and Wish.objects.filter(submission_token=wish.submission_token).exists():
+        raise WishSubmittedTwice()
     limit = settings.WISH_MAX_OPEN_PER_MOBILE
     if Wish.objects.filter(OPEN_WISH, resident_mobile=wish.resident_mobile).count() >= limit:
         raise WishLimitExceeded(open_limit_message(limit))
     if processed is not None:
         wish.photo.name = media.store(wish, "photo", "wish.jpg", processed.display)
-    wish.full_clean(exclude=["tracking_code"])
+    wish.full_clean(exclude=["tracking_code", "submission_token"])
     _insert_with_fresh_code(wish)
     WishEvent.objects.create(wish=wish, kind=WishEventKind.SUBMITTED, actor_label=submitter_label(wish))
     emit("wish.submitted", region=wish.community, data=wish_webhook_data(wish))
@@ -259,6 +274,8 @@ def _insert_with_fresh_code(wish: Wish) -> None:
                 wish.save(force_insert=True)
             return
         except IntegrityError:
+            if wish.submission_token and Wish.objects.filter(submission_token=wish.submission_token).exists():
+                raise WishSubmittedTwice() from None
             if attempt == TRACKING_CODE_ATTEMPTS - 1:
                 raise
             wish.pk = None

@@ -210,7 +210,8 @@ def _my_claim(request: HttpRequest, pk: int) -> WishClaim:
 @require(gates.ACTIVE_VOLUNTEER)
 def claim_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _my_claim(request, pk)
-    form = FulfilForm(request.POST or None, request.FILES or None)
+    members = services.team_participants(claim) if claim.team_id else None
+    form = FulfilForm(request.POST or None, request.FILES or None, members=members)
     if request.method == "POST" and form.is_valid():
         try:
             services.wish_fulfil(
@@ -219,6 +220,7 @@ def claim_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 hours=form.cleaned_data["hours"],
                 evidence=form.cleaned_data["evidence"],
+                participants=[v.pk for v in form.cleaned_data.get("participants", [])],
             )
         except DomainError as error:
             add_service_error(form, error)

@@ -114,7 +114,12 @@ def pledge(request: HttpRequest, pk: int) -> HttpResponse:
                 organization=form.cleaned_data["organization"],
                 amount=form.cleaned_data.get("amount"),
                 goods=form.cleaned_data.get("goods", ""),
+                submission_token=form.cleaned_data["submission_token"],
             )
+        except services.SubmittedTwice as error:
+            # The other tab's pledge stands; a fresh page shows it (and a new form, new token).
+            messages.error(request, error.message)
+            return redirect("wishes:market_project", pk=project.pk)
         except (DomainError, ValidationError) as error:
             add_service_error(form, error)
         else:

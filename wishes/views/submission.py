@@ -15,7 +15,7 @@ from wishes.forms.submission import PlaceForm, TrackForm, WishForm
 from wishes.models import format_tracking_code
 from wishes.selectors.submission import children, normalize_code, region_by_code, wish_by_code
 from wishes.services.limits import LimitExceeded, check_lookup_rate
-from wishes.services.submission import wish_submit
+from wishes.services.submission import WishSubmittedTwice, wish_submit
 
 SESSION_KEY = "wishes:submitted"  # the code just given, shown once on the "done" page
 
@@ -44,6 +44,8 @@ def wish_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             wish = wish_submit(**_submission(form), ip=client_ip(request))
+        except WishSubmittedTwice as error:
+            form.add_error(None, error.message)
         except LimitExceeded as error:
             return limited(request, error)
         except ValidationError as error:
@@ -75,6 +77,7 @@ def _submission(form: WishForm) -> dict:
         "photo": data["photo"] or None,
         "consent": data["consent"],
         "sms_consent": data["sms_consent"],
+        "submission_token": data["submission_token"],
     }
 
 
