@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from portal import history
 from portal.models import User
 from portal.validators import normalize_mobile, validate_mobile
 from volunteers.models import Specialty, Volunteer
@@ -38,7 +39,7 @@ def volunteer_update(
     volunteer.mobile = mobile
     volunteer.is_in_service = is_in_service
     volunteer.work_unit = work_unit if is_in_service else ""
-    volunteer._change_reason = "profile edited by the volunteer"
+    history.attribute(volunteer, actor=actor, reason="profile edited by the volunteer")
     volunteer.save(update_fields=["mobile", "is_in_service", "work_unit", "updated_at"])
     volunteer.specialties.set(specialties)
     return volunteer
