@@ -68,7 +68,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from grids.models import Region, RegionLevel, district_code_of
-from portal.models import User
+from portal.models import Role, RoleAssignment, User
 from volunteers.models import Event, Signup, Volunteer, VolunteerStatus
 
 CLIENTS, PLACES, TITLE = {clients}, {places}, {title!r}
@@ -97,6 +97,8 @@ for i in range(CLIENTS):
             district_code=district_code_of(community.path), consented_at=timezone.now(),
             status=VolunteerStatus.ACTIVE,
         )
+    # Registration gives every volunteer this role; the volunteer pages look for a profile only then.
+    RoleAssignment.objects.get_or_create(user=user, role=Role.VOLUNTEER, region=community, organization=None)
     users.append(user)
 start = timezone.now() + dt.timedelta(days=2)
 event = Event.objects.create(
