@@ -17,6 +17,7 @@ is the home page for the same user in the same run. Prints a table and ends with
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -54,6 +55,8 @@ OPTIONAL = {
     "event list": ("volunteers:event_list", "volunteer"),
     "hours export": ("volunteers:hours_export", "district"),
 }
+# The export itself, not its form: a district's approved hours of the last 30 days as .xlsx.
+QUERY = {"hours export": "?date_from={month_ago}&date_to={today}"}
 
 
 def optional_paths(env: dict[str, str]) -> dict[str, str | None]:
@@ -64,7 +67,12 @@ def optional_paths(env: dict[str, str]) -> dict[str, str | None]:
         "    except NoReverseMatch:\n        found[label] = None\n"
         "print(json.dumps(found))\n"
     )
-    return json.loads(shell(env, code).splitlines()[-1])
+    found = json.loads(shell(env, code).splitlines()[-1])
+    today = dt.date.today()
+    period = {"today": today.isoformat(), "month_ago": (today - dt.timedelta(days=30)).isoformat()}
+    return {
+        label: path + QUERY.get(label, "").format(**period) if path else None for label, path in found.items()
+    }
 
 
 def ensure_city_volunteers(env: dict[str, str], scale: str) -> float | None:
