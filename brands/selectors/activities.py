@@ -75,12 +75,34 @@ def activities_visible_to(actor: Actor, action: str = Action.VIEW) -> QuerySet[A
     return ActivityRecord.objects.visible_to(actor, action)
 
 
+# What a row of the list pages shows (brands/activity_items.html): at city scale building the
+# records and their related objects was most of a district's page (issue 6), so only these are read.
+LIST_FIELDS = (
+    "id",
+    "organization_id",
+    "region_id",
+    "brand_id",
+    "kind",
+    "started_at",
+    "topic",
+    "place",
+    "attendee_count",
+    "member_count",
+)
+
+
+def _list_photos() -> Prefetch:
+    # Into a list: ``photos.all()`` would build a filtered queryset per record just to read the cache.
+    return Prefetch("photos", queryset=ActivityPhoto.objects.order_by("position", "id"), to_attr="photo_list")
+
+
 def activity_list(actor: Actor) -> QuerySet[ActivityRecord]:
     """Rows for the activity list page: three queries for a page whatever its length."""
     return (
         activities_visible_to(actor)
         .select_related("organization", "region", "brand")
-        .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("position", "id")))
+        .only(*LIST_FIELDS, "organization__name", "region__name", "brand__name")
+        .prefetch_related(_list_photos())
         .order_by("-started_at", "-id")
     )
 
@@ -100,7 +122,8 @@ def branch_records(organization: PartyOrganization, month: dt.date | None = None
     records = (
         ActivityRecord.objects.filter(organization__path__startswith=organization.path)
         .select_related("brand", "organization")
-        .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("position", "id")))
+        .only(*LIST_FIELDS, "organization__name", "brand__name")
+        .prefetch_related(_list_photos())
         .order_by("-started_at", "-id")
     )
     if month is not None:

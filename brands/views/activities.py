@@ -77,7 +77,7 @@ def _display_rows(records: Any) -> list[Any]:
         record.detail_url = f"{detail_head}{record.pk}{detail_tail}"
         record.branch_url = f"{branch_head}{record.organization_id}{branch_tail}"
         record.attendance_label = attendance % {"n": record.attendee_count, "total": record.member_count}
-        photos = list(record.photos.all())  # prefetched
+        photos = record.photo_list  # prefetched by the selector
         record.thumbs, record.more_photos = photos[:4], max(len(photos) - 4, 0)
     return rows
 
