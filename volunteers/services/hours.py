@@ -25,6 +25,7 @@ from portal.errors import Conflict, DomainError, IllegalTransition, NotAllowed
 from portal.models import ApiScope, User, WebhookEvent
 from portal.notifications import notify
 from portal.scoping import Action, Actor, can, scope
+from portal.services import refuse_sent_twice
 from portal.validators import validate_record_date
 from volunteers.models import (
     Event,
@@ -42,8 +43,6 @@ from volunteers.models import (
 KEY_WRITE_ACTION = ApiScope.SERVICE_WRITE
 # A declaration older than this is no longer accepted: the organizer could not confirm it.
 DECLARE_WITHIN = dt.timedelta(days=366)
-# The same declaration again within this time is the same form sent twice (two tabs, a double click).
-DECLARED_TWICE_WITHIN = dt.timedelta(minutes=10)
 
 NOT_REVIEWER = gettext_lazy("只有活动组织者、服务队队长或辖区内的工作人员可以确认这条服务时长。")
 NOT_PENDING = gettext_lazy("这条服务时长已经处理过了。")
@@ -144,28 +143,23 @@ def record_create(
     try:
         with transaction.atomic():
             if source == RecordSource.DECLARED:
-                _refuse_declared_twice(record)
+                refuse_sent_twice(
+                    actor=actor,
+                    twins=ServiceRecord.objects.filter(
+                        volunteer_id=record.volunteer_id,
+                        source=RecordSource.DECLARED,
+                        served_on=record.served_on,
+                        hours=record.hours,
+                        description=record.description,
+                    ),
+                    message=_("这条服务时长已经提交过了，请勿重复提交。"),
+                )
             record.save()
     except IntegrityError:
         # The same reference sent twice at once, or a second record of one event: the unique
         # indexes refuse the later one.
         raise Conflict(_("这条服务记录已经提交过。")) from None
     return record
-
-
-def _refuse_declared_twice(record: ServiceRecord) -> None:
-    # The volunteer's row lock orders two tabs' posts: the second sees the first's record.
-    Volunteer.objects.select_for_update().filter(pk=record.volunteer_id).values_list("pk", flat=True).get()
-    twin = ServiceRecord.objects.filter(
-        volunteer_id=record.volunteer_id,
-        source=RecordSource.DECLARED,
-        served_on=record.served_on,
-        hours=record.hours,
-        description=record.description,
-        created_at__gte=timezone.now() - DECLARED_TWICE_WITHIN,
-    )
-    if twin.exists():
-        raise Conflict(_("这条服务时长已经提交过了，请勿重复提交。"))
 
 
 def _check_may_record(actor: Actor, record: ServiceRecord) -> None:
