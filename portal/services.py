@@ -1,20 +1,35 @@
 """Writes of the portal itself (role grants), and ``model_update``, the one way every app's
 services change the fields of an existing row."""
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import PartyOrganization, Region
 from portal import history
-from portal.errors import NotAllowed
+from portal.errors import Conflict, NotAllowed
 from portal.models import STAFF_ROLE_LEVEL, RoleAssignment, User
 from portal.scoping import Action, can, forget_grants
 
 M = TypeVar("M", bound=models.Model)
+# A row its author made this recently with the same content is the same form sent twice.
+SENT_TWICE_WITHIN = dt.timedelta(minutes=10)
+
+
+def refuse_sent_twice(*, actor: User, twins: QuerySet, message: str) -> None:
+    """Refuse a form sent twice (two tabs, a double click): ``twins`` are the author's rows with the
+    new row's content; one made within ``SENT_TWICE_WITHIN`` is the first sending. Call it inside
+    the transaction that saves the new row: the author's row lock orders their two requests, so
+    the second sees the first's row."""
+    User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).get()
+    if twins.filter(created_at__gte=timezone.now() - SENT_TWICE_WITHIN).exists():
+        raise Conflict(message)
 
 
 def model_update(

@@ -62,4 +62,5 @@ def test_my_page_shows_stars_hours_by_month_and_certificates(client, world):
     assert "★★☆☆☆" in page and "距下一星级还差 280.00 小时" in page
     assert f"{today:%Y-%m}" in page and "3.50" in page and "9.00" not in page  # pending hours not counted
     assert "ZY2026000042" in page
+    assert 'href="/volunteers/certificates/ZY2026000042/"' in page  # by its number, the page's key
     assert "我认领的心愿" in page and "等您认领的心愿" in page  # the wishes sections

@@ -185,6 +185,14 @@ def test_a_bad_request_id_is_a_404_not_a_500(db, request_id):
     assert json.loads(response.content)[0]["code"] == 404
 
 
+@pytest.mark.parametrize("path", ["requests/" + "9" * 41, "tokens/" + str(10**30) + "-9f86d081884c7d65"])
+def test_a_long_id_or_token_is_a_404_in_the_specs_error_format(db, path):
+    response = get(path)
+
+    assert response.status_code == 404
+    assert json.loads(response.content)[0]["code"] == 404
+
+
 def test_a_wish_outside_the_readers_sight_is_a_404(world, wishes):
     assert get(f"requests/{wishes['submitted'].pk}").status_code == 404
     assert get(f"requests/{wishes['submitted'].pk}", api_key=key_for(world.jiangbei)).status_code == 404

@@ -102,11 +102,18 @@ def certificate_issue(
     totals = period_records(volunteer, period_start, period_end).aggregate(hours=Sum("hours"), n=Count("id"))
     if not totals["n"]:
         raise DomainError(_("该期间没有已确认的服务时长，无法出具证明。"))
+    hours = totals["hours"] or Decimal("0")
+    # The same request again (two tabs, a double click) gets the certificate already issued.
+    issued = volunteer.certificates.filter(
+        period_start=period_start, period_end=period_end, hours=hours, records=totals["n"]
+    ).first()
+    if issued is not None:
+        return issued
     certificate = Certificate(
         volunteer=volunteer,
         period_start=period_start,
         period_end=period_end,
-        hours=totals["hours"] or Decimal("0"),
+        hours=hours,
         records=totals["n"],
         issuer=issuer_of(volunteer),
         issued_by=actor,

@@ -34,6 +34,7 @@ from portal.errors import Conflict, IllegalTransition, NotAllowed
 from portal.models import User, WebhookEvent
 from portal.notifications import notify
 from portal.scoping import Action, Viewer, can
+from portal.services import refuse_sent_twice
 from volunteers.models import (
     Event,
     EventStatus,
@@ -128,6 +129,13 @@ def event_create(*, actor: User, fields: EventFields) -> Event:
     if event.signup_deadline <= timezone.now():
         raise Conflict(_("报名截止时间须晚于现在。"))
     event.full_clean(exclude=["created_by"])
+    refuse_sent_twice(
+        actor=actor,
+        twins=Event.objects.filter(
+            created_by=actor, title=event.title, starts_at=event.starts_at, region_id=event.region_id
+        ),
+        message=_("这个活动已经发布过了，请勿重复提交。"),
+    )
     event.save()
     event.wanted_specialties.set(fields.wanted_specialties)
     webhooks.emit(WebhookEvent.EVENT_PUBLISHED, region=event.region, data=event_webhook_data(event))

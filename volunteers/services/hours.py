@@ -25,6 +25,7 @@ from portal.errors import Conflict, DomainError, IllegalTransition, NotAllowed
 from portal.models import ApiScope, User, WebhookEvent
 from portal.notifications import notify
 from portal.scoping import Action, Actor, can, scope
+from portal.services import refuse_sent_twice
 from portal.validators import validate_record_date
 from volunteers.models import (
     Event,
@@ -141,6 +142,18 @@ def record_create(
     history.attribute(record, actor=actor)
     try:
         with transaction.atomic():
+            if source == RecordSource.DECLARED:
+                refuse_sent_twice(
+                    actor=actor,
+                    twins=ServiceRecord.objects.filter(
+                        volunteer_id=record.volunteer_id,
+                        source=RecordSource.DECLARED,
+                        served_on=record.served_on,
+                        hours=record.hours,
+                        description=record.description,
+                    ),
+                    message=_("这条服务时长已经提交过了，请勿重复提交。"),
+                )
             record.save()
     except IntegrityError:
         # The same reference sent twice at once, or a second record of one event: the unique

@@ -38,7 +38,7 @@ from portal.errors import Conflict, IllegalTransition, NotAllowed
 from portal.models import RoleAssignment, User
 from portal.notifications import notify
 from portal.scoping import ROLE_ACTIONS, Action, can
-from portal.services import UNCHANGED, Unchanged, given, model_update
+from portal.services import UNCHANGED, Unchanged, given, model_update, refuse_sent_twice
 from portal.validators import (
     normalize_credit_code,
     normalize_mobile,
@@ -276,6 +276,11 @@ def project_create(
     )
     _check_project(project)
     project.full_clean()
+    refuse_sent_twice(
+        actor=actor,
+        twins=WelfareProject.objects.filter(created_by=actor, title=project.title, region=region),
+        message=_("这个项目已经发布过了，请勿重复提交。"),
+    )
     if photo is not None:
         project.photo = media.store(project, "photo", "project.jpg", photo.display)
     project.save()
