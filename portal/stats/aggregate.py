@@ -463,53 +463,66 @@ def write(window: Window, rows: dict[Key, dict[str, Any]], *, now: dt.datetime) 
     """Replace the window's snapshot rows by ``rows`` in one transaction; returns rows written.
 
     Stocks of past periods are kept as they were (they are computed for today only). On
-    PostgreSQL the rows are copied into a temporary table and merged with one upsert that leaves
-    unchanged rows alone, and one anti-join delete of the window's rows no longer produced: a nightly
-    rebuild of the city rewrites only what changed. Elsewhere (SQLite) delete and insert.
+    PostgreSQL the rows are copied into a temporary table (straight from the computed figures, no
+    model instances) and merged with one upsert that leaves unchanged rows alone, and one anti-join
+    delete of the window's rows no longer produced: a nightly rebuild of the city rewrites only what
+    changed. Elsewhere (SQLite) delete and insert.
     """
     regions = {path: (pk, level) for pk, path, level in Region.objects.values_list("pk", "path", "level")}
-    objects = []
-    for (path, period, start), figures in rows.items():
-        region = regions.get(path)
-        if region is None:
-            continue  # a row placed in a region deleted meanwhile
-        objects.append(
-            StatSnapshot(
-                region_id=region[0],
-                region_path=path,
-                level=region[1],
-                period=period,
-                period_start=start,
-                computed_at=now,
-                **figures,
-            )
-        )
+    placed = [(regions[key[0]], key, figures) for key, figures in rows.items() if key[0] in regions]
+    # (A row placed in a region deleted meanwhile is dropped.)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            _merge_postgres(window, objects)
+            _merge_postgres(window, _csv(placed, now))
         else:
+            objects = [
+                StatSnapshot(
+                    region_id=pk,
+                    region_path=path,
+                    level=level,
+                    period=period,
+                    period_start=start,
+                    computed_at=now,
+                    **figures,
+                )
+                for (pk, level), (path, period, start), figures in placed
+            ]
             _carry_stocks(window, objects)
             _delete(window)
             StatSnapshot.objects.bulk_create(objects, batch_size=2000)
-    return len(objects)
+    return len(placed)
 
 
 _FIELDS = [f for f in StatSnapshot._meta.concrete_fields if not f.primary_key]
 _KEY_COLUMNS = ("region_id", "period", "period_start")
+_IDENTITY = ("region_id", "region_path", "level", "period", "period_start", "computed_at")
+_JSON = frozenset(f.attname for f in _FIELDS if f.get_internal_type() == "JSONField")
 
 
-def _csv_value(field: Any, obj: StatSnapshot) -> Any:
-    value = getattr(obj, field.attname)
-    if value is None:
-        return None
-    if field.get_internal_type() == "JSONField":
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
+def _csv(placed: list[tuple[tuple[int, str], Key, dict[str, Any]]], now: dt.datetime) -> io.StringIO:
+    """The rows as CSV for COPY, in ``_FIELDS`` order: figures missing from a row take the field's default."""
+    figures_fields = [f for f in _FIELDS if f.attname not in _IDENTITY]
+    defaults = {f.attname: f.get_default() for f in figures_fields}
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    position = {f.attname: i for i, f in enumerate(_FIELDS)}
+    identity = [position[name] for name in _IDENTITY]
+    figures_at = [(position[f.attname], f.attname, f.attname in _JSON) for f in figures_fields]
+    stamp = now.isoformat()
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    line: list[Any] = [None] * len(_FIELDS)
+    for (pk, level), (path, period, start), figures in placed:
+        for i, value in zip(identity, (pk, path, level, period, start.isoformat(), stamp), strict=True):
+            line[i] = value
+        for i, name, is_json in figures_at:
+            value = figures.get(name, defaults[name])
+            line[i] = dumps(value) if is_json else value
+        out.writerow(line)
+    buffer.seek(0)
+    return buffer
 
 
-def _merge_postgres(window: Window, objects: list[StatSnapshot]) -> None:
+def _merge_postgres(window: Window, buffer: io.StringIO) -> None:
     columns = [f.column for f in _FIELDS]
     names = ", ".join(columns)
     today = timezone.localdate()
@@ -527,11 +540,6 @@ def _merge_postgres(window: Window, objects: list[StatSnapshot]) -> None:
            f"ROW({', '.join('EXCLUDED.' + c for c in sorted(stocks))}))"]
     )  # fmt: skip
     current_params = [today, _month(today)]
-    buffer = io.StringIO()
-    out = csv.writer(buffer)
-    for obj in objects:
-        out.writerow([_csv_value(f, obj) for f in _FIELDS])
-    buffer.seek(0)
     table = StatSnapshot._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
