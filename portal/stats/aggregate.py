@@ -35,7 +35,8 @@ from django.utils import timezone
 from brands.models import ActivityRecord, Brand
 from brands.selectors.activities import REQUIREMENTS, add_months, local_midnight
 from grids.models import BRANCH_KINDS, CODE_LENGTH, LEVEL_ORDER, PartyMember, PartyOrganization, Region
-from portal.stats.models import Period, StatSnapshot
+from portal.stats import health
+from portal.stats.models import BranchHealth, Period, StatSnapshot
 from portal.stats.sql import HoursBetween, Median
 from volunteers.models import RecordStatus, ServiceRecord, Volunteer, VolunteerStatus
 from wishes.models import Pledge, PledgeStatus, Rating, Wish
@@ -257,6 +258,7 @@ def _empty_row() -> dict[str, Any]:
     return {
         "activities_by_kind": {},
         "brands_by_status": {},
+        "branch_colours": {},
         "top_brands": [],
         "service_hours": Decimal("0"),
         "pledge_amount": Decimal("0"),
@@ -291,8 +293,9 @@ _COUNTERS = [
 # Stocks ------------------------------------------------------------------------------------------
 
 
-def _stocks(window: Window, paths: dict[int, str]) -> dict[str, dict[str, Any]]:
-    """Today's totals per node: organizations, branches, members, volunteers, brands by status.
+def _stocks(window: Window, paths: dict[int, str], *, today: dt.date) -> dict[str, dict[str, Any]]:
+    """Today's totals per node: organizations, branches, members, volunteers, brands by status, and
+    the colours of the branches in the last assessed month (what the dashboards show today).
 
     Each table is grouped once by its rows' own region, and the leaves' counts summed into their
     ancestors (the nodes the run recomputes), as for the dated figures.
@@ -311,14 +314,18 @@ def _stocks(window: Window, paths: dict[int, str]) -> dict[str, dict[str, Any]]:
         leaves[paths.get(r["community_id"], "")]["volunteers"] += r["n"]
     for r in Brand.objects.values("region_id", "status").annotate(n=Count("id")).order_by():
         leaves[paths.get(r["region_id"], "")][f"brand:{r['status']}"] += r["n"]
-    out: dict[str, dict[str, Any]] = defaultdict(lambda: {"brands_by_status": {}})
+    assessed = BranchHealth.objects.filter(month=health.latest_month(today))
+    for r in assessed.values("region_id", "colour").annotate(n=Count("id")).order_by():
+        leaves[paths.get(r["region_id"], "")][f"colour:{r['colour']}"] += r["n"]
+    out: dict[str, dict[str, Any]] = defaultdict(lambda: {"brands_by_status": {}, "branch_colours": {}})
     for path, figures in leaves.items():
         for node in _ancestors_of(path, window) if path else ():
             total = out[node]
             for name, n in figures.items():
-                if name.startswith("brand:"):
-                    status = name.removeprefix("brand:")
-                    total["brands_by_status"][status] = total["brands_by_status"].get(status, 0) + n
+                if ":" in name:
+                    prefix, key = name.split(":", 1)
+                    counts = total["brands_by_status" if prefix == "brand" else "branch_colours"]
+                    counts[key] = counts.get(key, 0) + n
                 else:
                     total[name] = total.get(name, 0) + n
     return out
@@ -341,7 +348,7 @@ def compute(window: Window, *, today: dt.date, progress: Progress | None = None)
             done += 1
             if progress:
                 progress(done, steps)
-    _add_stocks(rows, _stocks(window, paths), today, window)
+    _add_stocks(rows, _stocks(window, paths, today=today), today, window)
     if progress:
         progress(steps, steps)
     return rows
@@ -403,7 +410,7 @@ def _add_source(
         rows[key]["top_brands"] = [{"id": pk, "name": brand, "n": n} for (pk, brand), n in top]
 
 
-_NOT_ADDED = frozenset({"brands_by_status", "top_brands"})
+_NOT_ADDED = frozenset({"brands_by_status", "branch_colours", "top_brands"})
 
 
 def _add_into(row: dict[str, Any], figures: dict[str, Any]) -> None:
@@ -589,7 +596,7 @@ def _delete(window: Window) -> None:
     _stale(window).delete()
 
 
-STOCK_FIELDS = ("organizations", "branches", "members", "volunteers", "brands_by_status")
+STOCK_FIELDS = ("organizations", "branches", "members", "volunteers", "brands_by_status", "branch_colours")
 
 
 def _carry_stocks(window: Window, objects: list[StatSnapshot]) -> None:
