@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, DateField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat, Length, Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -64,6 +64,8 @@ class Window:
     days: list[dt.date]
     months: list[dt.date]
     nodes: dict[str, set[str]] | None = None  # level → node paths; None: every node
+    # A path's ancestors that the run recomputes (``_ancestors_of``), worked out once per path.
+    ancestors: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def node_filter(self, level: str) -> set[str] | None:
         return None if self.nodes is None else self.nodes.get(level, set())
@@ -130,9 +132,10 @@ class Source:
     is_date: bool = False
 
     def bucket(self, period: str) -> Any:
-        if self.is_date:
-            return TruncMonth(self.date_field) if period == Period.MONTH else F(self.date_field)
-        return TruncMonth(self.date_field) if period == Period.MONTH else TruncDate(self.date_field)
+        # Dates, truncated in the database's local time: no aware datetime per grouped row to convert.
+        if period == Period.MONTH:
+            return TruncMonth(self.date_field, output_field=DateField())
+        return F(self.date_field) if self.is_date else TruncDate(self.date_field)
 
 
 def _activity_aggregates() -> dict[str, Any]:
@@ -255,15 +258,19 @@ def _rounded(value: float | None) -> float | None:
 
 
 def _empty_row() -> dict[str, Any]:
-    return {
-        "activities_by_kind": {},
-        "brands_by_status": {},
-        "branch_colours": {},
-        "top_brands": [],
-        "service_hours": Decimal("0"),
-        "pledge_amount": Decimal("0"),
-        **dict.fromkeys(_COUNTERS, 0),
-    }
+    row = _ZEROS.copy()
+    row["activities_by_kind"], row["brands_by_status"], row["branch_colours"] = {}, {}, {}
+    row["top_brands"] = []
+    return row
+
+
+class _Partial(dict):
+    """One leaf's figures for one period: only the figures its rows touched (cheap to make, to add)."""
+
+    def __missing__(self, key: str) -> Any:
+        value = {} if key == "activities_by_kind" else 0
+        self[key] = value
+        return value
 
 
 _COUNTERS = [
@@ -288,6 +295,7 @@ _COUNTERS = [
     "members",
     "volunteers",
 ]
+_ZEROS = {**dict.fromkeys(_COUNTERS, 0), "service_hours": Decimal("0"), "pledge_amount": Decimal("0")}
 
 
 # Stocks ------------------------------------------------------------------------------------------
@@ -343,7 +351,8 @@ def compute(window: Window, *, today: dt.date, progress: Progress | None = None)
     paths = _paths()
     for period, starts in periods:
         for name, source in SOURCES.items():
-            if starts and not (name == "compliance" and period == Period.DAY):
+            # Compliance and top brands are figures of month rows only.
+            if starts and not (name in ("compliance", "brands") and period == Period.DAY):
                 _add_source(rows, name, source, period, starts, window, paths)
             done += 1
             if progress:
@@ -388,7 +397,7 @@ def _add_source(
         .annotate(**source.aggregates())
         .order_by()
     )
-    partials: dict[tuple[str, dt.date], dict[str, Any]] = defaultdict(_empty_row)
+    partials: dict[tuple[str, dt.date], dict[str, Any]] = defaultdict(_Partial)
     for agg in leaf:
         start = _bucket_date(agg["bucket"])
         path = paths.get(agg["leaf"])
@@ -402,15 +411,12 @@ def _add_source(
         _merge(partials[(path, start)], name, agg, kind=agg.get("kind", ""))
     # Each leaf's figures once, then added into every ancestor the run recomputes.
     for (path, start), partial in partials.items():
-        figures = {k: v for k, v in partial.items() if v and k not in _NOT_ADDED}
+        figures = {k: v for k, v in partial.items() if v}
         for node in _ancestors_of(path, window):
             _add_into(rows[(node, period, start)], figures)
     for key, brands in brand_counts.items():
         top = sorted(brands.items(), key=lambda item: (-item[1], item[0][0]))[:5]
         rows[key]["top_brands"] = [{"id": pk, "name": brand, "n": n} for (pk, brand), n in top]
-
-
-_NOT_ADDED = frozenset({"brands_by_status", "branch_colours", "top_brands"})
 
 
 def _add_into(row: dict[str, Any], figures: dict[str, Any]) -> None:
@@ -429,7 +435,10 @@ def _paths() -> dict[int, str]:
 
 def _ancestors_of(path: str, window: Window) -> list[str]:
     """The nodes at every level that a row placed at ``path`` counts in (those the run recomputes)."""
-    found = []
+    known = window.ancestors.get(path)
+    if known is not None:
+        return known
+    found = window.ancestors[path] = []
     for level, n in PREFIX.items():
         if len(path) < n:
             break
@@ -441,6 +450,8 @@ def _ancestors_of(path: str, window: Window) -> list[str]:
 
 
 def _bucket_date(value: Any) -> dt.date:
+    if type(value) is dt.date:
+        return value
     if isinstance(value, str):
         return dt.date.fromisoformat(value[:10])
     return _as_date(value)
@@ -513,7 +524,9 @@ def _csv(placed: list[tuple[tuple[int, str], Key, dict[str, Any]]], now: dt.date
     dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
     position = {f.attname: i for i, f in enumerate(_FIELDS)}
     identity = [position[name] for name in _IDENTITY]
-    figures_at = [(position[f.attname], f.attname, f.attname in _JSON) for f in figures_fields]
+    # JSON figures: most are empty, written as a constant.
+    empty = {name: dumps(defaults[name]) for name in _JSON if name in defaults}
+    figures_at = [(position[f.attname], f.attname, empty.get(f.attname)) for f in figures_fields]
     stamp = now.isoformat()
     buffer = io.StringIO()
     out = csv.writer(buffer)
@@ -521,9 +534,11 @@ def _csv(placed: list[tuple[tuple[int, str], Key, dict[str, Any]]], now: dt.date
     for (pk, level), (path, period, start), figures in placed:
         for i, value in zip(identity, (pk, path, level, period, start.isoformat(), stamp), strict=True):
             line[i] = value
-        for i, name, is_json in figures_at:
+        for i, name, json_empty in figures_at:
             value = figures.get(name, defaults[name])
-            line[i] = dumps(value) if is_json else value
+            if json_empty is not None:
+                value = dumps(value) if value else json_empty
+            line[i] = value
         out.writerow(line)
     buffer.seek(0)
     return buffer

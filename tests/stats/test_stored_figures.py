@@ -118,3 +118,26 @@ def test_the_change_scan_reads_indexes(small_world):
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(r[0] for r in cursor.fetchall())
             assert index in plan, plan
+
+
+def test_a_reassessment_rewrites_only_the_branches_whose_colour_changed(world):
+    month = health.latest_month()
+    health.assess(month)
+    before = dict(BranchHealth.objects.filter(month=month).values_list("organization_id", "pk"))
+    assert set(before) == {world.haishu_branch.pk, world.jiangbei_branch.pk}
+    day = month + dt.timedelta(days=9)
+    for n in range(3):  # Haishu's branch held its theme days: no longer red
+        started = timezone.make_aware(dt.datetime.combine(add_months(day, -n), dt.time(9)))
+        RecordFactory(
+            organization=world.haishu_branch,
+            kind=ActivityKind.THEME_DAY,
+            started_at=started,
+            attendee_count=3,
+        )
+    stamp = timezone.now()
+    health.assess(month, now=stamp)
+    after = {b.organization_id: b for b in BranchHealth.objects.filter(month=month)}
+    assert after[world.jiangbei_branch.pk].pk == before[world.jiangbei_branch.pk]  # unchanged: kept
+    assert after[world.haishu_branch.pk].pk != before[world.haishu_branch.pk]
+    assert after[world.haishu_branch.pk].colour != "red"
+    assert {b.computed_at for b in after.values()} == {stamp}
