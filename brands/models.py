@@ -110,7 +110,11 @@ class Brand(models.Model):
         verbose_name = _("党建品牌")
         verbose_name_plural = _("党建品牌")
         ordering = ["-published_at", "name"]
-        indexes = [models.Index(fields=["status", "category", "level"])]
+        indexes = [
+            models.Index(fields=["status", "category", "level"]),
+            # The statistics' incremental run: brands changed since its last run.
+            models.Index(fields=["updated_at"], name="brand_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -358,6 +362,9 @@ class ActivityRecord(models.Model):
             models.Index(fields=["region", "kind", "started_at"]),
             models.Index(fields=["street_code", "started_at", "id"], name="activity_street_newest"),
             models.Index(fields=["street_code", "kind", "started_at"], name="activity_street_kind"),
+            # The statistics' incremental run: records changed since its last run (a range read,
+            # not a scan of the table).
+            models.Index(fields=["updated_at"], name="activity_updated"),
         ]
         constraints = [
             models.CheckConstraint(

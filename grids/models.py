@@ -165,7 +165,11 @@ class PartyOrganization(models.Model):
         verbose_name = pgettext_lazy("singular", "党组织")
         verbose_name_plural = _("党组织")
         ordering = ["region__path", "name"]
-        indexes = [models.Index(fields=["region", "kind"])]
+        indexes = [
+            models.Index(fields=["region", "kind"]),
+            # The statistics' incremental run: organizations changed since its last run.
+            models.Index(fields=["updated_at"], name="organization_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -251,6 +255,8 @@ class PartyMember(models.Model):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["name"]),
             models.Index(fields=["district_code", "id"], name="member_district_newest"),
+            # The statistics' incremental run: members changed since its last run.
+            models.Index(fields=["updated_at"], name="member_updated"),
         ]
 
     def __str__(self) -> str:

@@ -28,14 +28,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, DateField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat, Length, Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
 from brands.models import ActivityRecord, Brand
 from brands.selectors.activities import REQUIREMENTS, add_months, local_midnight
 from grids.models import BRANCH_KINDS, CODE_LENGTH, LEVEL_ORDER, PartyMember, PartyOrganization, Region
-from portal.stats.models import Period, StatSnapshot
+from portal.stats import health
+from portal.stats.models import BranchHealth, Period, StatSnapshot
 from portal.stats.sql import HoursBetween, Median
 from volunteers.models import RecordStatus, ServiceRecord, Volunteer, VolunteerStatus
 from wishes.models import Pledge, PledgeStatus, Rating, Wish
@@ -63,6 +64,8 @@ class Window:
     days: list[dt.date]
     months: list[dt.date]
     nodes: dict[str, set[str]] | None = None  # level → node paths; None: every node
+    # A path's ancestors that the run recomputes (``_ancestors_of``), worked out once per path.
+    ancestors: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def node_filter(self, level: str) -> set[str] | None:
         return None if self.nodes is None else self.nodes.get(level, set())
@@ -129,9 +132,10 @@ class Source:
     is_date: bool = False
 
     def bucket(self, period: str) -> Any:
-        if self.is_date:
-            return TruncMonth(self.date_field) if period == Period.MONTH else F(self.date_field)
-        return TruncMonth(self.date_field) if period == Period.MONTH else TruncDate(self.date_field)
+        # Dates, truncated in the database's local time: no aware datetime per grouped row to convert.
+        if period == Period.MONTH:
+            return TruncMonth(self.date_field, output_field=DateField())
+        return F(self.date_field) if self.is_date else TruncDate(self.date_field)
 
 
 def _activity_aggregates() -> dict[str, Any]:
@@ -254,14 +258,19 @@ def _rounded(value: float | None) -> float | None:
 
 
 def _empty_row() -> dict[str, Any]:
-    return {
-        "activities_by_kind": {},
-        "brands_by_status": {},
-        "top_brands": [],
-        "service_hours": Decimal("0"),
-        "pledge_amount": Decimal("0"),
-        **dict.fromkeys(_COUNTERS, 0),
-    }
+    row = _ZEROS.copy()
+    row["activities_by_kind"], row["brands_by_status"], row["branch_colours"] = {}, {}, {}
+    row["top_brands"] = []
+    return row
+
+
+class _Partial(dict):
+    """One leaf's figures for one period: only the figures its rows touched (cheap to make, to add)."""
+
+    def __missing__(self, key: str) -> Any:
+        value = {} if key == "activities_by_kind" else 0
+        self[key] = value
+        return value
 
 
 _COUNTERS = [
@@ -286,13 +295,15 @@ _COUNTERS = [
     "members",
     "volunteers",
 ]
+_ZEROS = {**dict.fromkeys(_COUNTERS, 0), "service_hours": Decimal("0"), "pledge_amount": Decimal("0")}
 
 
 # Stocks ------------------------------------------------------------------------------------------
 
 
-def _stocks(window: Window, paths: dict[int, str]) -> dict[str, dict[str, Any]]:
-    """Today's totals per node: organizations, branches, members, volunteers, brands by status.
+def _stocks(window: Window, paths: dict[int, str], *, today: dt.date) -> dict[str, dict[str, Any]]:
+    """Today's totals per node: organizations, branches, members, volunteers, brands by status, and
+    the colours of the branches in the last assessed month (what the dashboards show today).
 
     Each table is grouped once by its rows' own region, and the leaves' counts summed into their
     ancestors (the nodes the run recomputes), as for the dated figures.
@@ -311,14 +322,18 @@ def _stocks(window: Window, paths: dict[int, str]) -> dict[str, dict[str, Any]]:
         leaves[paths.get(r["community_id"], "")]["volunteers"] += r["n"]
     for r in Brand.objects.values("region_id", "status").annotate(n=Count("id")).order_by():
         leaves[paths.get(r["region_id"], "")][f"brand:{r['status']}"] += r["n"]
-    out: dict[str, dict[str, Any]] = defaultdict(lambda: {"brands_by_status": {}})
+    assessed = BranchHealth.objects.filter(month=health.latest_month(today))
+    for r in assessed.values("region_id", "colour").annotate(n=Count("id")).order_by():
+        leaves[paths.get(r["region_id"], "")][f"colour:{r['colour']}"] += r["n"]
+    out: dict[str, dict[str, Any]] = defaultdict(lambda: {"brands_by_status": {}, "branch_colours": {}})
     for path, figures in leaves.items():
         for node in _ancestors_of(path, window) if path else ():
             total = out[node]
             for name, n in figures.items():
-                if name.startswith("brand:"):
-                    status = name.removeprefix("brand:")
-                    total["brands_by_status"][status] = total["brands_by_status"].get(status, 0) + n
+                if ":" in name:
+                    prefix, key = name.split(":", 1)
+                    counts = total["brands_by_status" if prefix == "brand" else "branch_colours"]
+                    counts[key] = counts.get(key, 0) + n
                 else:
                     total[name] = total.get(name, 0) + n
     return out
@@ -336,12 +351,13 @@ def compute(window: Window, *, today: dt.date, progress: Progress | None = None)
     paths = _paths()
     for period, starts in periods:
         for name, source in SOURCES.items():
-            if starts and not (name == "compliance" and period == Period.DAY):
+            # Compliance and top brands are figures of month rows only.
+            if starts and not (name in ("compliance", "brands") and period == Period.DAY):
                 _add_source(rows, name, source, period, starts, window, paths)
             done += 1
             if progress:
                 progress(done, steps)
-    _add_stocks(rows, _stocks(window, paths), today, window)
+    _add_stocks(rows, _stocks(window, paths, today=today), today, window)
     if progress:
         progress(steps, steps)
     return rows
@@ -381,7 +397,7 @@ def _add_source(
         .annotate(**source.aggregates())
         .order_by()
     )
-    partials: dict[tuple[str, dt.date], dict[str, Any]] = defaultdict(_empty_row)
+    partials: dict[tuple[str, dt.date], dict[str, Any]] = defaultdict(_Partial)
     for agg in leaf:
         start = _bucket_date(agg["bucket"])
         path = paths.get(agg["leaf"])
@@ -395,15 +411,12 @@ def _add_source(
         _merge(partials[(path, start)], name, agg, kind=agg.get("kind", ""))
     # Each leaf's figures once, then added into every ancestor the run recomputes.
     for (path, start), partial in partials.items():
-        figures = {k: v for k, v in partial.items() if v and k not in _NOT_ADDED}
+        figures = {k: v for k, v in partial.items() if v}
         for node in _ancestors_of(path, window):
             _add_into(rows[(node, period, start)], figures)
     for key, brands in brand_counts.items():
         top = sorted(brands.items(), key=lambda item: (-item[1], item[0][0]))[:5]
         rows[key]["top_brands"] = [{"id": pk, "name": brand, "n": n} for (pk, brand), n in top]
-
-
-_NOT_ADDED = frozenset({"brands_by_status", "top_brands"})
 
 
 def _add_into(row: dict[str, Any], figures: dict[str, Any]) -> None:
@@ -422,7 +435,10 @@ def _paths() -> dict[int, str]:
 
 def _ancestors_of(path: str, window: Window) -> list[str]:
     """The nodes at every level that a row placed at ``path`` counts in (those the run recomputes)."""
-    found = []
+    known = window.ancestors.get(path)
+    if known is not None:
+        return known
+    found = window.ancestors[path] = []
     for level, n in PREFIX.items():
         if len(path) < n:
             break
@@ -434,6 +450,8 @@ def _ancestors_of(path: str, window: Window) -> list[str]:
 
 
 def _bucket_date(value: Any) -> dt.date:
+    if type(value) is dt.date:
+        return value
     if isinstance(value, str):
         return dt.date.fromisoformat(value[:10])
     return _as_date(value)
@@ -463,53 +481,70 @@ def write(window: Window, rows: dict[Key, dict[str, Any]], *, now: dt.datetime) 
     """Replace the window's snapshot rows by ``rows`` in one transaction; returns rows written.
 
     Stocks of past periods are kept as they were (they are computed for today only). On
-    PostgreSQL the rows are copied into a temporary table and merged with one upsert that leaves
-    unchanged rows alone, and one anti-join delete of the window's rows no longer produced: a nightly
-    rebuild of the city rewrites only what changed. Elsewhere (SQLite) delete and insert.
+    PostgreSQL the rows are copied into a temporary table (straight from the computed figures, no
+    model instances) and merged with one upsert that leaves unchanged rows alone, and one anti-join
+    delete of the window's rows no longer produced: a nightly rebuild of the city rewrites only what
+    changed. Elsewhere (SQLite) delete and insert.
     """
     regions = {path: (pk, level) for pk, path, level in Region.objects.values_list("pk", "path", "level")}
-    objects = []
-    for (path, period, start), figures in rows.items():
-        region = regions.get(path)
-        if region is None:
-            continue  # a row placed in a region deleted meanwhile
-        objects.append(
-            StatSnapshot(
-                region_id=region[0],
-                region_path=path,
-                level=region[1],
-                period=period,
-                period_start=start,
-                computed_at=now,
-                **figures,
-            )
-        )
+    placed = [(regions[key[0]], key, figures) for key, figures in rows.items() if key[0] in regions]
+    # (A row placed in a region deleted meanwhile is dropped.)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            _merge_postgres(window, objects)
+            _merge_postgres(window, _csv(placed, now))
         else:
+            objects = [
+                StatSnapshot(
+                    region_id=pk,
+                    region_path=path,
+                    level=level,
+                    period=period,
+                    period_start=start,
+                    computed_at=now,
+                    **figures,
+                )
+                for (pk, level), (path, period, start), figures in placed
+            ]
             _carry_stocks(window, objects)
             _delete(window)
             StatSnapshot.objects.bulk_create(objects, batch_size=2000)
-    return len(objects)
+    return len(placed)
 
 
 _FIELDS = [f for f in StatSnapshot._meta.concrete_fields if not f.primary_key]
 _KEY_COLUMNS = ("region_id", "period", "period_start")
+_IDENTITY = ("region_id", "region_path", "level", "period", "period_start", "computed_at")
+_JSON = frozenset(f.attname for f in _FIELDS if f.get_internal_type() == "JSONField")
 
 
-def _csv_value(field: Any, obj: StatSnapshot) -> Any:
-    value = getattr(obj, field.attname)
-    if value is None:
-        return None
-    if field.get_internal_type() == "JSONField":
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
+def _csv(placed: list[tuple[tuple[int, str], Key, dict[str, Any]]], now: dt.datetime) -> io.StringIO:
+    """The rows as CSV for COPY, in ``_FIELDS`` order: figures missing from a row take the field's default."""
+    figures_fields = [f for f in _FIELDS if f.attname not in _IDENTITY]
+    defaults = {f.attname: f.get_default() for f in figures_fields}
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    position = {f.attname: i for i, f in enumerate(_FIELDS)}
+    identity = [position[name] for name in _IDENTITY]
+    # JSON figures: most are empty, written as a constant.
+    empty = {name: dumps(defaults[name]) for name in _JSON if name in defaults}
+    figures_at = [(position[f.attname], f.attname, empty.get(f.attname)) for f in figures_fields]
+    stamp = now.isoformat()
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    line: list[Any] = [None] * len(_FIELDS)
+    for (pk, level), (path, period, start), figures in placed:
+        for i, value in zip(identity, (pk, path, level, period, start.isoformat(), stamp), strict=True):
+            line[i] = value
+        for i, name, json_empty in figures_at:
+            value = figures.get(name, defaults[name])
+            if json_empty is not None:
+                value = dumps(value) if value else json_empty
+            line[i] = value
+        out.writerow(line)
+    buffer.seek(0)
+    return buffer
 
 
-def _merge_postgres(window: Window, objects: list[StatSnapshot]) -> None:
+def _merge_postgres(window: Window, buffer: io.StringIO) -> None:
     columns = [f.column for f in _FIELDS]
     names = ", ".join(columns)
     today = timezone.localdate()
@@ -527,11 +562,6 @@ def _merge_postgres(window: Window, objects: list[StatSnapshot]) -> None:
            f"ROW({', '.join('EXCLUDED.' + c for c in sorted(stocks))}))"]
     )  # fmt: skip
     current_params = [today, _month(today)]
-    buffer = io.StringIO()
-    out = csv.writer(buffer)
-    for obj in objects:
-        out.writerow([_csv_value(f, obj) for f in _FIELDS])
-    buffer.seek(0)
     table = StatSnapshot._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -581,7 +611,7 @@ def _delete(window: Window) -> None:
     _stale(window).delete()
 
 
-STOCK_FIELDS = ("organizations", "branches", "members", "volunteers", "brands_by_status")
+STOCK_FIELDS = ("organizations", "branches", "members", "volunteers", "brands_by_status", "branch_colours")
 
 
 def _carry_stocks(window: Window, objects: list[StatSnapshot]) -> None:

@@ -170,10 +170,41 @@ def assess(month: dt.date, *, now: dt.datetime | None = None) -> int:
                 computed_at=now,
             )
         )
-    with transaction.atomic():
-        BranchHealth.objects.filter(month=month).delete()
-        BranchHealth.objects.bulk_create(objects, batch_size=2000)
+    _replace(month, objects, now=now)
     return len(objects)
+
+
+_COMPARED = (
+    "region_id",
+    "region_path",
+    "colour",
+    "reasons",
+    "attendance_rate",
+    "last_activity",
+    "red_streak",
+)
+
+
+def _replace(month: dt.date, objects: list[BranchHealth], *, now: dt.datetime) -> None:
+    """The month's rows become ``objects``: only the rows that changed are rewritten (a nightly
+    run reassesses every branch of the city, and most keep their colour); all are stamped ``now``."""
+    existing = {
+        row[0]: row[1:]
+        for row in BranchHealth.objects.filter(month=month).values_list("organization_id", *_COMPARED)
+    }
+    changed = [
+        o for o in objects if existing.get(o.organization_id) != tuple(getattr(o, f) for f in _COMPARED)
+    ]
+    stale = set(existing) - {o.organization_id for o in objects} | {o.organization_id for o in changed}
+    with transaction.atomic():
+        rows = BranchHealth.objects.filter(month=month)
+        if len(stale) > len(existing) // 2:
+            rows.delete()
+            changed = objects
+        elif stale:
+            rows.filter(organization_id__in=stale).delete()
+        rows.update(computed_at=now)
+        BranchHealth.objects.bulk_create(changed, batch_size=2000)
 
 
 def _waiting_wishes(now: dt.datetime, t: Thresholds) -> dict[str, int]:

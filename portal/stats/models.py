@@ -40,6 +40,10 @@ class StatSnapshot(models.Model):
     members = models.PositiveIntegerField(_("党员"), default=0)
     volunteers = models.PositiveIntegerField(_("志愿者"), default=0)
     brands_by_status = models.JSONField(default=dict)
+    # A stock: the red/yellow/green counts ({"green": n, "yellow": n, "red": n}) of the branches in
+    # the node's subtree for the last month assessed when the row was computed, counted by the job
+    # from ``BranchHealth`` so that a page reads them from its row instead of counting the branches.
+    branch_colours = models.JSONField(default=dict)
     # Activities.
     activities = models.PositiveIntegerField(_("活动"), default=0)
     activities_by_kind = models.JSONField(default=dict)

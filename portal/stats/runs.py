@@ -90,9 +90,10 @@ def _run(kind: str, *, wait: bool, progress: aggregate.Progress | None = None) -
                 window = aggregate.touched_window(record.since, today)
             else:
                 window = aggregate.full_window(today)
-            outcome = aggregate.rebuild(window, progress=progress)
             if kind == RunKind.FULL or previous is None:
+                # First: the month rows the rebuild writes carry the branches' colour counts.
                 health.assess_recent(today=today)
+            outcome = aggregate.rebuild(window, progress=progress)
             record.status = RunStatus.DONE
             record.days = [d.isoformat() for d in outcome.days]
             record.nodes, record.rows = outcome.nodes, outcome.rows

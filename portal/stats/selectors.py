@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from brands.selectors.activities import add_months
@@ -99,30 +98,32 @@ def dashboard(user: Viewer, node: Region, *, today: dt.date | None = None) -> Da
     for child in children:
         child["row"] = child_rows.get(child["pk"])
     children.sort(key=lambda c: -(c["row"].activities if c["row"] else 0))
-    # 4-5. Branch colours of the last assessed month in the subtree, and the branches to look at.
+    # 4. Branch colours of the last assessed month in the subtree, counted by the job on this month's
+    # row (not a count over a month's branches here), and the branches to look at.
     health_month = health.latest_month(today)
+    current = by_month.get(month)
+    colours = dict(current.branch_colours) if current else {}
     in_subtree = BranchHealth.objects.visible_to(user).filter(
         month=health_month, region_path__startswith=node.path
     )
-    colours = dict(in_subtree.values_list("colour").annotate(n=Count("id")).order_by())
     listed = in_subtree.select_related("organization", "region")
     if node.level in LOW_LEVELS:
         branches = list(listed.order_by("-red_streak", "colour", "organization__name")[:100])
     else:
         branches = list(listed.filter(colour=Colour.RED).order_by("-red_streak", "region_path")[:20])
-    # 6. The wishes waiting longest (a short list read by index, not an aggregation).
+    # 5. The wishes waiting longest (a short list read by index, not an aggregation).
     waiting = list(
         Wish.objects.visible_to(user)
         .filter(status=WishStatus.PUBLISHED, community__path__startswith=node.path)
         .select_related("community")
         .order_by("published_at", "id")[:5]
     )
-    # 7. How fresh the figures are.
+    # 6. How fresh the figures are.
     freshness = StatsRun.objects.filter(status=RunStatus.DONE).order_by("-finished_at", "-id").first()
     return Dashboard(
         node=node,
         month=month,
-        current=by_month.get(month),
+        current=current,
         last_complete=by_month.get(add_months(month, -1)),
         trend=trend,
         children=children,
