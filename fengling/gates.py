@@ -10,14 +10,20 @@ def _edits_indicators(user: object) -> bool:
 
 
 def _may_have_a_score(user: object) -> bool:
-    from fengling.selectors import is_region_staff
+    from portal.models import Role
+    from portal.scoping import roles_of
+    from volunteers.selectors import volunteer_of
 
-    return not is_region_staff(user)
+    roles = roles_of(user)
+    if Role.BRANCH_SECRETARY in roles:
+        return True
+    volunteer = volunteer_of(user) if Role.VOLUNTEER in roles else None
+    return volunteer is not None and volunteer.member_id is not None
 
 
 # The indicator sets are the city's: staff holding a change right over the whole city.
 INDICATORS = Gate("fengling_indicators", _edits_indicators)
-# "我的锋领积分": everyone signed in who is not staff placed at a region (members, volunteers,
-# secretaries). Decided from the role assignments the menu reads anyway, at no further query; the
-# page then says so when the account is linked to no member record.
+# "我的锋领积分": branch secretaries (members of their branch) and volunteers whose profile is linked
+# to a member record. Decided from what the menu reads anyway (the role assignments, the volunteer
+# profile), at no further query; the page says so when a secretary's account is linked to no member.
 MY_SCORE = Gate("fengling_me", _may_have_a_score)

@@ -38,9 +38,16 @@ def test_a_volunteer_linked_to_a_member_sees_that_members_scores(client, world, 
     assert 'id="fl-year-score">77<' in page
 
 
-def test_an_account_with_no_member_is_told_so(client, world):
-    client.force_login(world.volunteer)
+def test_a_secretary_with_no_member_record_is_told_so(client, world):
+    client.force_login(world.haishu_secretary)
     assert "尚未关联党员档案" in client.get(reverse("fengling:me")).content.decode()
+
+
+def test_a_volunteer_not_linked_to_a_member_is_not_offered_the_page(client, world):
+    VolunteerFactory(user=world.volunteer, community=world.haishu_community)
+    client.force_login(world.volunteer)
+    assert client.get(reverse("fengling:me")).status_code == 403
+    assert "fengling_me" not in keys(world.volunteer)
 
 
 def test_the_menu_offers_each_role_its_pages(world):
@@ -50,7 +57,7 @@ def test_the_menu_offers_each_role_its_pages(world):
     assert {"fengling", "fengling_board", "fengling_me"} <= set(
         secretary
     ) and "fengling_indicators" not in secretary
-    assert "fengling" not in keys(world.volunteer) and "fengling_me" in keys(world.volunteer)
+    assert "fengling" not in keys(world.volunteer) and "fengling_me" not in keys(world.volunteer)
 
 
 def test_the_menu_still_costs_one_query_for_staff(world, django_assert_num_queries):
