@@ -55,8 +55,8 @@ def _events(members, behaviours, secretary, rng: random.Random) -> list[ScoreEve
         days = (today - month).days if month == month_start(today) else 27
         for member in members:
             # One event per behaviour and month at most: every limit is at least one event's points.
-            chosen = rng.sample(positive, 3)
-            if rng.random() < 0.15:
+            chosen = rng.sample(positive, rng.randint(1, 3))
+            if rng.random() < 0.3:
                 chosen.append(rng.choice(deductions))
             for behaviour in chosen:
                 day = month + dt.timedelta(days=rng.randint(0, max(days, 0)))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from fengling import selectors, services
 from fengling.forms import BehaviourForm, BoardForm, CloseForm, CorrectForm, RecordForm
 from fengling.gates import INDICATORS, MY_SCORE
-from fengling.models import BoardKind, BoardStatus, IndicatorSet, MonthlyScore, ScoreEvent
+from fengling.models import BoardKind, BoardStatus, Dimension, IndicatorSet, MonthlyScore, ScoreEvent
 from grids.models import PartyMember, Region, RegionLevel
 from portal import gates
 from portal.errors import DomainError
@@ -293,7 +293,8 @@ def indicators(request: HttpRequest) -> HttpResponse:
 def indicator_set(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit one set: each behaviour's wording, points and monthly limit, one form per row."""
     chosen = get_object_or_404(IndicatorSet, pk=pk)
-    behaviours = list(chosen.behaviours.order_by("code"))
+    order = Dimension.values
+    behaviours = sorted(chosen.behaviours.all(), key=lambda b: (order.index(b.dimension), b.code))
     forms = [
         BehaviourForm(
             request.POST or None,

@@ -156,10 +156,7 @@ def test_permission_matrix(client, world, who, method, url, expected):
         client.force_login(getattr(world, who))
     address = url(world)
     before = _rows()
-    if method == "GET":
-        response = client.get(address)
-    else:
-        response = client.post(address, _form(world, address))
+    response = client.get(address) if method == "GET" else client.post(address, _form(world, address))
     assert response.status_code == expected, (who, method, address)
     if method == "POST" and expected != 302:
         assert _rows() == before
