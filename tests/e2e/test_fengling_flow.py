@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from fengling import defaults
 from fengling.models import Behaviour, MonthlyScore
 from tests.e2e.conftest import assert_accessible, login
 from tests.volunteers.factories import VolunteerFactory
@@ -25,6 +26,7 @@ def test_a_secretary_scores_a_member_and_the_member_sees_the_total(page, live_se
     member.save(update_fields=["name"])
     # The member's own account: a volunteer whose profile is linked to the member record.
     VolunteerFactory(user=world.volunteer, community=world.haishu_community, member=member)
+    defaults.load()  # a live server's test flushes tables: an earlier one took the migration's rows
     behaviour = Behaviour.objects.get(indicator_set__field="community", code="S3")
 
     login(page, live_server.url, "haishu-sec", "pass-1234-word")

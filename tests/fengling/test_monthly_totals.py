@@ -2,7 +2,9 @@
 so running it twice gives the same rows; a recorded event's month is recomputed after commit."""
 
 import datetime as dt
+import threading
 
+from django.db import connections
 from django.utils import timezone
 
 from fengling import services, tasks, totals
@@ -85,9 +87,27 @@ def test_the_scheduled_task_recomputes_recent_months_and_is_safe_twice(world, co
 
 
 def test_the_scheduled_run_skips_while_another_holds_the_lock(world):
-    with totals.exclusive(wait=False) as got:
-        assert got
+    # Another process's run, here a thread with its own connection (a PostgreSQL advisory lock is
+    # re-entrant within one session, so the holder must be another connection).
+    held, done = threading.Event(), threading.Event()
+
+    def other_run() -> None:
+        try:
+            with totals.exclusive(wait=True):
+                held.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    try:
+        assert held.wait(10)
         assert totals.run_scheduled() is None
+    finally:
+        done.set()
+        thread.join()
+    assert totals.run_scheduled() == 0
 
 
 def test_recent_months_cross_the_year():
