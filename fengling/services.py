@@ -111,7 +111,7 @@ def _check_limit(member: PartyMember, behaviour: Behaviour, month: dt.date, poin
     if abs(used + points) > behaviour.monthly_limit:
         raise LimitExceeded(
             _(
-                "“%(name)s”每月最多计 %(limit)d 分，该党员%(month)s已计 %(used)d 分，"
+                "“%(name)s”每月最多计 %(limit)d 分，该党员 %(month)s 已计 %(used)d 分，"
                 "再记 %(points)+d 分将超出上限，未记录。"
             )
             % {
