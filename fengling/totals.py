@@ -29,6 +29,8 @@ from grids.models import PartyMember
 # pg_advisory_lock's key: "feng" in ASCII.
 LOCK_KEY = 0x66656E67
 _local_lock = threading.Lock()
+# Rows per INSERT: a city's year is up to 300,000 members' rows.
+BATCH = 5000
 
 
 @contextmanager
@@ -115,10 +117,10 @@ def _replace(months: list[dt.date], member_ids: list[int] | None) -> int:
     written = 0
     for month in months:
         monthly.filter(month=month).delete()
-        written += len(MonthlyScore.objects.bulk_create(_month_rows(events, month, now)))
+        written += len(MonthlyScore.objects.bulk_create(_month_rows(events, month, now), batch_size=BATCH))
     for year in sorted({m.year for m in months}):
         yearly.filter(year=year).delete()
-        written += len(YearlyRating.objects.bulk_create(_year_rows(monthly, year, now)))
+        written += len(YearlyRating.objects.bulk_create(_year_rows(monthly, year, now), batch_size=BATCH))
     return written
 
 
