@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fengling.gates import INDICATORS as FENGLING_INDICATORS
+from fengling.gates import MY_SCORE as FENGLING_MY_SCORE
 from portal import gates
 from portal.gates import Gate
 
@@ -46,6 +48,10 @@ MENU = (
     MenuEntry("brands", _("品牌管理"), "brands:brand_list", gates.STAFF_VIEW, group=WORK),
     MenuEntry("review", _("品牌审核"), "brands:review_queue", gates.REVIEW, group=WORK),
     MenuEntry("bases", _("组织生活基地"), "brands:base_list", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("fengling", _("锋领指数"), "fengling:index", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("fengling_board", _("红黑榜"), "fengling:board", gates.STAFF_VIEW, group=WORK),
+    MenuEntry("fengling_indicators", _("锋领指标"), "fengling:indicators", FENGLING_INDICATORS, group=WORK),
+    MenuEntry("fengling_me", _("我的锋领积分"), "fengling:me", FENGLING_MY_SCORE, group=WORK),
     MenuEntry("events", _("服务活动"), "volunteers:event_list", gates.EVENTS, group=VOLUNTEERING),
     MenuEntry("teams", _("志愿服务队"), "volunteers:team_list", group=VOLUNTEERING),
     MenuEntry(

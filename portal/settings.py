@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "brands",
     "volunteers",
     "wishes",
+    "fengling",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +313,8 @@ CELERY_BEAT_SCHEDULE = {
     # Dashboards (portal.stats): what changed, every few minutes; everything, nightly.
     "stats-incremental": {"task": "portal.stats.tasks.aggregate_incremental", "schedule": 300.0},
     "stats-full": {"task": "portal.stats.tasks.aggregate_full", "schedule": crontab(hour=2, minute=10)},
+    # 锋领指数: members' monthly totals and yearly ratings, recomputed for the recent months.
+    "fengling-totals": {"task": "fengling.tasks.compute_totals", "schedule": 900.0},
 }
 CELERY_IMPORTS = ["portal.stats.tasks"]
 
@@ -447,3 +450,11 @@ STATS_RYG_QUIET_DAYS = envint("STATS_RYG_QUIET_DAYS", "60")  # red: no activity 
 STATS_RYG_GREEN_ATTENDANCE = envint("STATS_RYG_GREEN_ATTENDANCE", "80")  # green: attendance ≥ this %
 STATS_RYG_RED_ATTENDANCE = envint("STATS_RYG_RED_ATTENDANCE", "60")  # red: attendance below this %
 STATS_RYG_WISH_WAIT_DAYS = envint("STATS_RYG_WISH_WAIT_DAYS", "7")  # yellow: a wish unclaimed longer
+# 锋领指数 (fengling/): every member starts the year with the base points; the year's score (base plus
+# the year's events) rates them 优秀 ≥ EXCELLENT, 合格 ≥ QUALIFIED, 基本合格 ≥ BASIC, else 不合格.
+FENGLING_BASE_POINTS = envint("FENGLING_BASE_POINTS", "80")
+FENGLING_EXCELLENT = envint("FENGLING_EXCELLENT", "95")
+FENGLING_QUALIFIED = envint("FENGLING_QUALIFIED", "75")
+FENGLING_BASIC = envint("FENGLING_BASIC", "60")
+FENGLING_RECENT_MONTHS = envint("FENGLING_RECENT_MONTHS", "2")  # months each scheduled run recomputes
+FENGLING_BLACK_DAYS = envint("FENGLING_BLACK_DAYS", "30")  # a black-list entry's default deadline

@@ -30,6 +30,7 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("wishes/", include("wishes.urls")),
     path("dashboard/", include("portal.stats.urls")),
+    path("fengling/", include("fengling.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("open311/v2/", include("wishes.open311_urls")),
     path("admin/", admin.site.urls),

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from brands.api import register as register_brands
+from fengling.api import register as register_fengling
 from grids.api import register as register_grids
 from portal.api.errors import not_found
 from portal.api.messages import register as register_messages
@@ -18,6 +19,7 @@ register_messages(router)
 register_volunteers(router)
 register_wishes(router)
 register_stats(router)
+register_fengling(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -18,6 +18,8 @@ ALL = [
     "brands",
     "review",
     "bases",
+    "fengling",
+    "fengling_board",
     "events",
     *PUBLIC,
     "volunteers",
@@ -49,6 +51,9 @@ def nav_for(user, path: str = "/") -> list:
                 "members",
                 "brands",
                 "bases",
+                "fengling",
+                "fengling_board",
+                "fengling_me",
                 "events",
                 *PUBLIC,
                 *PUBLIC_WISHES,
@@ -58,7 +63,8 @@ def nav_for(user, path: str = "/") -> list:
         ),
         ("haishu_street_staff", ALL),
         ("haishu_staff", ALL),
-        ("city_staff", [*ALL, "webhooks"]),  # the city registers partners' webhooks
+        # The city registers partners' webhooks and edits the Fengling indicator sets.
+        ("city_staff", [*ALL[:11], "fengling_indicators", *ALL[11:], "webhooks"]),
     ],
 )
 def test_the_menu_shows_each_role_what_it_can_do(world, who, keys):
@@ -100,7 +106,8 @@ def test_staff_without_a_role_only_get_the_api_docs(db):
 
 
 def test_a_superuser_sees_everything(db):
-    assert [item.key for item in nav_for(UserFactory(is_superuser=True))] == [*ALL, "webhooks"]
+    everything = [*ALL[:11], "fengling_indicators", *ALL[11:], "webhooks"]
+    assert [item.key for item in nav_for(UserFactory(is_superuser=True))] == everything
 
 
 def test_the_menu_costs_one_query(world, django_assert_num_queries):

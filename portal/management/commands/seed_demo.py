@@ -42,6 +42,7 @@ SEEDERS = (
     "wishes.demo_wclaim",
     "wishes.demo_city",
     "wishes.demo",
+    "fengling.demo",
     "portal.stats.demo_dash",
 )
 

@@ -1,0 +1,109 @@
+"""Reads of the Fengling index, scoped through ``portal.scoping``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from fengling.models import (
+    Behaviour,
+    BoardEntry,
+    Field,
+    IndicatorSet,
+    MonthlyScore,
+    OrganizationField,
+    Rating,
+    ScoreEvent,
+    YearlyRating,
+)
+from grids.models import PartyMember, PartyOrganization
+from portal.scoping import Action, grants_for
+
+_UNSET = object()
+
+
+def field_of(organization: PartyOrganization) -> str:
+    """The field whose set scores the organization's members: its own or its nearest ancestor's
+    ``OrganizationField``; without one, a village's organizations (the region's name ends in 村)
+    are 农村 and all others 社区. One query."""
+    ids = [int(pk) for pk in organization.path.strip("/").split("/") if pk.isdigit()] or [organization.pk]
+    chosen = dict(
+        OrganizationField.objects.filter(organization_id__in=ids).values_list("organization_id", "field")
+    )
+    for pk in reversed(ids):
+        if pk in chosen:
+            return chosen[pk]
+    return Field.RURAL if organization.region.name.endswith("村") else Field.COMMUNITY
+
+
+def behaviours_for(member: PartyMember) -> QuerySet[Behaviour]:
+    return Behaviour.objects.filter(indicator_set__field=field_of(member.organization)).order_by("code")
+
+
+def indicator_sets() -> QuerySet[IndicatorSet]:
+    return IndicatorSet.objects.order_by("id")
+
+
+def members_visible(actor: Any, action: str = Action.VIEW) -> QuerySet[PartyMember]:
+    return (
+        PartyMember.objects.visible_to(actor, action, subtree_first=False)
+        .select_related("organization")
+        .order_by("organization_id", "id")
+    )
+
+
+def member_events(member: PartyMember) -> QuerySet[ScoreEvent]:
+    return ScoreEvent.objects.filter(member=member).select_related("behaviour", "recorded_by")
+
+
+def months_of(member_ids: Iterable[int], month: dt.date) -> dict[int, MonthlyScore]:
+    rows = MonthlyScore.objects.filter(member_id__in=list(member_ids), month=month)
+    return {row.member_id: row for row in rows}
+
+
+def years_of(member_ids: Iterable[int], year: int) -> dict[int, YearlyRating]:
+    rows = YearlyRating.objects.filter(member_id__in=list(member_ids), year=year)
+    return {row.member_id: row for row in rows}
+
+
+def rating_for(score: int) -> str:
+    """优秀 / 合格 / 基本合格 / 不合格 by the thresholds in settings (each threshold included)."""
+    if score >= settings.FENGLING_EXCELLENT:
+        return Rating.EXCELLENT
+    if score >= settings.FENGLING_QUALIFIED:
+        return Rating.QUALIFIED
+    if score >= settings.FENGLING_BASIC:
+        return Rating.BASIC
+    return Rating.UNQUALIFIED
+
+
+def member_of(user: Any) -> PartyMember | None:
+    """The party member a signed-in person is: the member record linked to the account, or else the
+    member their volunteer profile is linked to (matched by ID number at registration)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_fengling_member", _UNSET)
+    if cached is _UNSET:
+        cached = PartyMember.objects.select_related("organization").filter(user=user).first()
+        if cached is None:
+            from volunteers.selectors import volunteer_of
+
+            volunteer = volunteer_of(user)
+            if volunteer is not None and volunteer.member_id:
+                cached = PartyMember.objects.select_related("organization").get(pk=volunteer.member_id)
+        user._fengling_member = cached
+    return cached
+
+
+def board_entries(actor: Any) -> QuerySet[BoardEntry]:
+    return BoardEntry.objects.visible_to(actor).select_related(
+        "member", "organization", "organization__region"
+    )
+
+
+def is_region_staff(user: Any) -> bool:
+    return any(g.everything or g.region_path for g in grants_for(user))

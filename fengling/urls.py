@@ -1,0 +1,18 @@
+from django.urls import path
+
+from fengling import views
+
+app_name = "fengling"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("members/<id:pk>/", views.member_detail, name="member"),
+    path("members/<id:pk>/record/", views.record, name="record"),
+    path("members/<id:pk>/board/", views.board_add, name="board_add"),
+    path("events/<id:pk>/correct/", views.correct, name="correct"),
+    path("me/", views.me, name="me"),
+    path("board/", views.board, name="board"),
+    path("board/<id:pk>/close/", views.board_close, name="board_close"),
+    path("indicators/", views.indicators, name="indicators"),
+    path("indicators/<id:pk>/", views.indicator_set, name="indicator_set"),
+]

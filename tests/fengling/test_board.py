@@ -1,0 +1,91 @@
+"""The red/black list (红黑榜): red praises with red points; a black entry carries a deadline, stands
+out once overdue, and is closed (销号) once corrected, once only."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from fengling import services
+from fengling.models import BoardEntry, BoardKind, BoardStatus
+from portal.errors import IllegalTransition
+
+
+def black(world, deadline=None):
+    return services.board_add(
+        actor=world.haishu_secretary,
+        member=world.haishu_members[0],
+        kind=BoardKind.BLACK,
+        reason="连续两月缺席主题党日",
+        deadline=deadline,
+    )
+
+
+def test_a_black_entry_gets_the_default_deadline(world, settings):
+    entry = black(world)
+    assert entry.status == BoardStatus.OPEN
+    assert entry.deadline == timezone.localdate() + dt.timedelta(days=settings.FENGLING_BLACK_DAYS)
+
+
+def test_a_red_entry_needs_red_points(world):
+    with pytest.raises(ValidationError):
+        services.board_add(
+            actor=world.haishu_secretary, member=world.haishu_members[0], kind=BoardKind.RED, reason="x"
+        )
+    entry = services.board_add(
+        actor=world.haishu_secretary,
+        member=world.haishu_members[0],
+        kind=BoardKind.RED,
+        reason="防台值守",
+        red_points=8,
+    )
+    assert (entry.status, entry.red_points, entry.deadline) == (BoardStatus.PRAISED, 8, None)
+
+
+def test_a_deadline_in_the_past_is_refused(world):
+    with pytest.raises(ValidationError):
+        black(world, timezone.localdate() - dt.timedelta(days=1))
+
+
+def test_closing_records_who_and_how_and_happens_once(world):
+    entry = black(world)
+    services.board_close(actor=world.haishu_secretary, entry=entry, note="已补学并作检讨")
+    entry.refresh_from_db()
+    assert entry.status == BoardStatus.CLOSED and entry.closed_by == world.haishu_secretary
+    assert entry.closing_note == "已补学并作检讨" and entry.closed_at is not None
+    with pytest.raises(IllegalTransition):
+        services.board_close(actor=world.haishu_secretary, entry=entry, note="again")
+    assert [r.history_change_reason for r in entry.history.order_by("history_id")] == ["上榜", "整改销号"]
+
+
+def test_an_overdue_entry_stands_out_on_the_board(client, world):
+    entry = black(world)
+    BoardEntry.objects.filter(pk=entry.pk).update(deadline=timezone.localdate() - dt.timedelta(days=2))
+    entry.refresh_from_db()
+    assert entry.is_overdue
+    client.force_login(world.haishu_community_staff)
+    page = client.get(
+        reverse("fengling:board") + f"?community={world.haishu_community.code}"
+    ).content.decode()
+    assert "fl-overdue" in page and "已逾期" in page
+
+
+def test_the_page_action_closes_an_entry(client, world):
+    entry = black(world)
+    client.force_login(world.haishu_secretary)
+    response = client.post(reverse("fengling:board_close", args=[entry.pk]), {"note": "已整改"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == BoardStatus.CLOSED
+
+
+def test_a_branchs_board_lists_only_that_branch(client, world):
+    black(world)
+    services.board_add(
+        actor=world.city_staff, member=world.jiangbei_members[0], kind=BoardKind.BLACK, reason="江北的"
+    )
+    client.force_login(world.city_staff)
+    page = client.get(reverse("fengling:board") + f"?organization={world.haishu_branch.pk}").content.decode()
+    assert "连续两月缺席主题党日" in page and "江北的" not in page
