@@ -7,13 +7,9 @@ only its owner may download, for ``EXPORT_KEEP_HOURS``, after which its file is 
 
 import datetime as dt
 import logging
-import tempfile
 from collections.abc import Callable
-from datetime import timedelta
 from typing import IO, Any
 
-from django.conf import settings
-from django.core.files import File
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -24,8 +20,9 @@ from openpyxl.utils import get_column_letter
 
 from grids.filters import MemberFilter
 from grids.member_sheet import GENDERS, STATUSES
-from grids.models import MemberExportJob, PartyMember, export_file_path
+from grids.models import MemberExportJob, PartyMember
 from portal import excel, jobs
+from portal import exports as portal_exports
 from portal.errors import NotAllowed
 from portal.privacy import mask_mobile
 from portal.scoping import Action, Actor, has_any
@@ -123,41 +120,16 @@ def _work(job: MemberExportJob, run: jobs.Run) -> None:
         run.fail(message=_("筛选条件有误，未导出。请修改后再试。"))
         return
     run.progress(0, total=filterset.qs.count())
-    with tempfile.TemporaryFile(suffix=".xlsx") as out:
-        count = export_members(filterset.qs, out, progress=run.progress)
-        out.seek(0)
-        saved = _store(job, out)
-    try:
-        expires_at = timezone.now() + timedelta(hours=settings.EXPORT_KEEP_HOURS)
-        run.finish(file=saved, progress_done=count, progress_total=count, expires_at=expires_at)
-    except jobs.Lost:
-        if saved != export_file_path(job, ""):
-            job.file.storage.delete(saved)  # a second copy from a worker that was only slow
-        raise
+    count = portal_exports.write_and_finish(
+        job, run, lambda out: export_members(filterset.qs, out, progress=run.progress)
+    )
     # Who took which personal data out of the portal, and how much (PIPL).
     log.info("member export by user %s: %d rows, filters %s (job %s)", job.owner_id, count, job.query, job.pk)
 
 
-def _store(job: MemberExportJob, out: IO[bytes]) -> str:
-    # Idempotent: an attempt after a takeover replaces the file of the interrupted one.
-    name = export_file_path(job, "")
-    job.file.storage.delete(name)
-    return job.file.storage.save(name, File(out))
-
-
-def _discard_failed(job: MemberExportJob) -> None:
-    if job.status == jobs.JobStatus.FAILED:
-        job.file.storage.delete(export_file_path(job, ""))
-
-
 def purge_expired(now: dt.datetime | None = None) -> int:
     """Delete the files of exports past their download window; the job rows stay as the record."""
-    expired = MemberExportJob.objects.filter(expires_at__lt=now or timezone.now()).exclude(file="")
-    purged = 0
-    for job in expired.only("pk", "file")[:1000]:
-        job.file.storage.delete(job.file.name)
-        purged += MemberExportJob.objects.filter(pk=job.pk).update(file="")
-    return purged
+    return portal_exports.purge_expired(MemberExportJob, now)
 
 
 MEMBER_EXPORT = jobs.register(
@@ -167,6 +139,6 @@ MEMBER_EXPORT = jobs.register(
         work=_work,
         crash_message=gettext_lazy("导出时出错，请稍后重新导出。"),
         gave_up_message=gettext_lazy("导出多次中断，已停止。请重新导出。"),
-        discard=_discard_failed,
+        discard=portal_exports.discard_failed,
     )
 )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.models import Job, JobStatus
+from portal.models import ExportJob, Job, export_file_path  # noqa: F401 - migration 0004 names export_file_path
 from portal.privacy import mask_mobile, mask_name
 from portal.scoping import ScopedQuerySet, ScopeSpec
 from portal.validators import validate_mobile, validate_person_name
@@ -318,37 +318,9 @@ class MemberImportJob(Job):
         return self.original_name
 
 
-def export_file_path(job: "MemberExportJob", filename: str) -> str:
-    # Unguessable, and outside what the proxy serves (see docker-compose): only the download view sends it.
-    return f"exports/{job.token.hex}.xlsx"
+class MemberExportJob(ExportJob):
+    """A member list too large to write during the request (see ``portal.exports``)."""
 
-
-class MemberExportJob(Job):
-    """A member list too large to write during the request, written by a background job.
-
-    Only its owner may follow and download it, until ``expires_at``; then the file is deleted.
-    """
-
-    token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    # The member list's filters as a query string: the job applies them to the owner's scope as it is
-    # when the job runs, exactly as the immediate export does.
-    query = models.TextField(_("筛选条件"), blank=True)
-    file = models.FileField(_("文件"), upload_to=export_file_path, blank=True)
-    expires_at = models.DateTimeField(_("下载截止"), null=True, blank=True)
-
-    class Meta(Job.Meta):
+    class Meta(ExportJob.Meta):
         verbose_name = _("党员导出")
         verbose_name_plural = _("党员导出")
-
-    def __str__(self) -> str:
-        return f"#{self.pk}"
-
-    @property
-    def downloadable(self) -> bool:
-        """Done, with its file, and not expired: the page's link and the download ask the same."""
-        return bool(
-            self.status == JobStatus.DONE
-            and self.file
-            and self.expires_at
-            and self.expires_at > timezone.now()
-        )

@@ -15,7 +15,6 @@ from django.utils import timezone
 from grids.models import (
     CODE_LENGTH,
     LEVEL_ORDER,
-    MemberExportJob,
     MemberImportJob,
     MemberStatus,
     PartyMember,
@@ -313,8 +312,3 @@ def member_history(member: PartyMember, limit: int = HISTORY_LENGTH) -> list[his
 def import_jobs_visible(actor: Actor) -> QuerySet:
     """Import jobs of organizations the actor may import into."""
     return MemberImportJob.objects.visible_to(actor, Action.CHANGE)
-
-
-def export_jobs_of(actor: Actor) -> QuerySet:
-    """Background exports are their owner's alone: anyone else gets a 404, whatever their rights."""
-    return MemberExportJob.objects.filter(owner=actor)

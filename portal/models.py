@@ -1,8 +1,11 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
@@ -233,6 +236,41 @@ class Job(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def export_file_path(job: "ExportJob", filename: str) -> str:
+    # Unguessable, and outside what the proxy serves (see docker-compose): only the download view sends it.
+    return f"exports/{job.token.hex}.xlsx"
+
+
+class ExportJob(Job):
+    """A list too large to write during the request, written by a background job (``portal.exports``).
+
+    Only its owner may follow and download it, until ``expires_at``; then the file is deleted.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # The list's filters as a query string: the job applies them to the owner's scope as it is when
+    # the job runs, exactly as the immediate export does.
+    query = models.TextField(_("筛选条件"), blank=True)
+    file = models.FileField(_("文件"), upload_to=export_file_path, blank=True)
+    expires_at = models.DateTimeField(_("下载截止"), null=True, blank=True)
+
+    class Meta(Job.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def downloadable(self) -> bool:
+        """Done, with its file, and not expired: the page's link and the download ask the same."""
+        return bool(
+            self.status == JobStatus.DONE
+            and self.file
+            and self.expires_at
+            and self.expires_at > timezone.now()
+        )
 
 
 class Delivery(models.TextChoices):

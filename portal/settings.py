@@ -304,6 +304,7 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: webhook retries that are due, and deliveries whose first send was lost.
     "send-due-webhooks": {"task": "portal.tasks.send_due_webhooks", "schedule": 60.0},
     "purge-expired-exports": {"task": "grids.tasks.purge_expired_exports", "schedule": 3600.0},
+    "purge-expired-hours-exports": {"task": "volunteers.tasks.purge_expired_exports", "schedule": 3600.0},
     # Hourly: claims past their deadline go back to the wall (wishes.services.claims.claims_expire).
     "expire-wish-claims": {"task": "wishes.tasks.expire_claims", "schedule": 3600.0},
     "sweep-orphaned-media": {

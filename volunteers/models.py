@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from grids.models import PartyMember, PartyOrganization, Region, RegionLevel
+from portal.models import ExportJob
 from portal.privacy import mask_mobile, mask_name
 from portal.scoping import ScopedQuerySet, ScopeSpec
 from portal.validators import validate_mobile, validate_person_name
@@ -603,3 +604,14 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class HoursExportJob(ExportJob):
+    """An hours export too large to write during the request (see ``portal.exports``); ``query`` holds
+    the export form's fields, applied to the owner's scope as it is when the job runs."""
+
+    class Meta(ExportJob.Meta):
+        verbose_name = _("服务时长导出")
+        verbose_name_plural = _("服务时长导出")
+        # The inherited "%(app_label)s_%(class)s_sweep" is longer than the 30 characters Django allows.
+        indexes = [models.Index(fields=["status", "lease_until"], name="volunteers_hoursexport_sweep")]

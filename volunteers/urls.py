@@ -1,6 +1,17 @@
 from django.urls import path, re_path
 
-from volunteers.views import certificates, events, hours, me, posts, registration, staff, team_admin, teams
+from volunteers.views import (
+    certificates,
+    events,
+    exports,
+    hours,
+    me,
+    posts,
+    registration,
+    staff,
+    team_admin,
+    teams,
+)
 
 app_name = "volunteers"
 
@@ -38,7 +49,11 @@ urlpatterns = [
     # --- end events ---
     # --- hours, teams and certificates (vhours) ---
     path("hours/review/", hours.review_queue, name="hours_review"),
-    path("hours/export/", hours.hours_export, name="hours_export"),
+    path("hours/export/", exports.hours_export, name="hours_export"),
+    path("hours/exports/", exports.export_start, name="hours_export_start"),
+    path("hours/exports/<id:pk>/", exports.export_job, name="hours_export_job"),
+    path("hours/exports/<id:pk>/progress/", exports.export_progress, name="hours_export_progress"),
+    path("hours/exports/<id:pk>/download/", exports.export_download, name="hours_export_download"),
     path("hours/<id:pk>/", hours.record_detail, name="record_detail"),
     path("hours/<id:pk>/approve/", hours.record_approve, name="record_approve"),
     path("hours/<id:pk>/decline/", hours.record_decline, name="record_decline"),

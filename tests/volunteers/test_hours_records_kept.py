@@ -125,3 +125,29 @@ def test_the_totals_equal_the_sum_after_every_flow(world, volunteer):
     record_correct(actor=world.haishu_staff, record=first, hours=Decimal("6"), reason="核减")
     assert_totals_match(volunteer)
     assert Volunteer.objects.get(pk=volunteer.pk).hours_total == Decimal("7.25")
+
+
+def test_the_totals_equal_the_sum_after_an_event_s_attendance_and_a_bulk_approval(world, client):
+    """The event flow: the attendance sheet writes pending records, the queue's bulk approval
+    confirms them; each volunteer's totals (and the event's year) equal their approved records."""
+    from tests.volunteers.event_helpers import running_event
+    from tests.volunteers.test_event_attendance import signed_up
+    from volunteers.services.attendance import Attendance, attendance_record
+
+    event = running_event(world)
+    alice, bob = signed_up(event, 2, world)
+    entries = [
+        Attendance(signup_id=alice.pk, present=True, hours=Decimal("2.5")),
+        Attendance(signup_id=bob.pk, present=True, hours=Decimal("3.25")),
+    ]
+    attendance_record(actor=world.haishu_community_staff, event=event, entries=entries)
+    approved_record(alice.volunteer, world.haishu_staff, hours=Decimal("1"))
+    pending = list(ServiceRecord.objects.filter(event=event).values_list("pk", flat=True))
+    client.force_login(world.haishu_community_staff)
+
+    client.post("/volunteers/hours/review/", {"records": pending, "decision": "approve"})
+
+    assert set(ServiceRecord.objects.filter(event=event).values_list("status", flat=True)) == {"approved"}
+    for signup in (alice, bob):
+        assert_totals_match(signup.volunteer)
+    assert Volunteer.objects.get(pk=alice.volunteer_id).hours_total == Decimal("3.5")

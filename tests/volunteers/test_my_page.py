@@ -1,4 +1,4 @@
-"""我的志愿: the star level and hours to the next, confirmed hours by month, certificates by name, and
+"""我的志愿: my post, teams and upcoming events, stars and hours to the next, hours by month, certificates, and
 "for you" ranked by nearness (community, street, district) and then by specialties."""
 
 import datetime as dt
@@ -64,3 +64,37 @@ def test_my_page_shows_stars_hours_by_month_and_certificates(client, world):
     assert "ZY2026000042" in page
     assert 'href="/volunteers/certificates/ZY2026000042/"' in page  # by its number, the page's key
     assert "我认领的心愿" in page and "等您认领的心愿" in page  # the wishes sections
+
+
+def test_my_page_shows_my_post_my_teams_and_my_upcoming_events(client, world):
+    from tests.volunteers.hours_factories import StationFactory, TeamFactory
+    from volunteers.models import Post
+    from volunteers.services.events import event_signup
+    from volunteers.services.posts import post_take
+    from volunteers.services.teams import membership_request
+
+    volunteer = VolunteerFactory(
+        community=world.haishu_community, user=world.volunteer, is_in_service=True, work_unit="市税务局"
+    )
+    post_take(
+        volunteer=volunteer,
+        post=Post.objects.create(community=world.haishu_community, name="治安巡逻", capacity=2),
+    )
+    leader = VolunteerFactory(community=world.haishu_community)
+    team = TeamFactory(
+        station=StationFactory(region=world.haishu_street), leader=leader, name="海曙医疗服务队"
+    )
+    membership_request(volunteer=volunteer, team=team)
+    soon = timezone.now() + dt.timedelta(days=3)
+    event_signup(
+        volunteer=volunteer,
+        event=EventFactory(title="周五义诊", region=world.haishu_community, starts_at=soon),
+    )
+    EventFactory(title="上月的活动", region=world.haishu_community, starts_at=soon - dt.timedelta(days=40))
+    client.force_login(world.volunteer)
+
+    page = client.get("/volunteers/me/").content.decode()
+
+    assert "治安巡逻" in page and "起在岗" in page
+    assert "海曙医疗服务队" in page  # a pending request shows with its status
+    assert "周五义诊" in page and "上月的活动" not in page

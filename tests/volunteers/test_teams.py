@@ -1,5 +1,5 @@
 """Teams: a volunteer asks to join, the leader (or staff over the team's place) decides, a member
-leaves; the public team page masks the members' names."""
+leaves; the public team page masks the members' names and shows the team's confirmed hours."""
 
 import pytest
 from django.urls import reverse
@@ -87,3 +87,17 @@ def test_an_outsider_cannot_decide_a_request(client, world, team):
 def test_unknown_and_huge_team_ids_are_404(client, db):
     assert client.get("/volunteers/teams/999/").status_code == 404
     assert client.get(f"/volunteers/teams/{10**30}/").status_code == 404
+
+
+def test_the_team_page_shows_the_team_s_confirmed_hours(client, world, team):
+    from decimal import Decimal
+
+    from tests.volunteers.hours_factories import RecordFactory, approved_record
+
+    approved_record(team.leader, world.haishu_staff, team=team, hours=Decimal("2.5"))
+    approved_record(team.leader, world.haishu_staff, team=team, hours=Decimal("4"))
+    RecordFactory(volunteer=team.leader, team=team, hours=Decimal("9"))  # pending: not counted
+
+    html = client.get(reverse("volunteers:team_detail", args=[team.pk])).content.decode()
+
+    assert "累计服务时长（小时）" in html and "6.50" in html and "15.50" not in html

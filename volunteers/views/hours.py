@@ -1,9 +1,8 @@
 """Hours pages: the review queue (one by one and in bulk), a record's page with its corrections,
-"my hours" with the declaration form and star progress, and the Excel export of confirmed hours."""
+"my hours" with the declaration form and star progress. The Excel export is in ``views/exports.py``."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -11,13 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grids.models import Region
 from portal import gates
 from portal.errors import DomainError
-from portal.excel import write_row
 from portal.pages import add_service_error, found_or_404, paginate, require
 from portal.scoping import Action, can
 from volunteers import selectors
@@ -27,9 +23,8 @@ from volunteers.forms.hours import (
     CorrectForm,
     DeclareForm,
     DeclineForm,
-    ExportForm,
 )
-from volunteers.models import RecordSource, RecordStatus, ServiceRecord, Team, VolunteerYear
+from volunteers.models import RecordSource, RecordStatus, ServiceRecord, VolunteerYear
 from volunteers.services import hours as services
 
 QUEUE_PAGE_SIZE = 50
@@ -203,73 +198,3 @@ def star_progress(volunteer: Any) -> dict[str, Any]:
         "percent": max(0, min(percent, 100)),
         "range": range(5),
     }
-
-
-# --- Export ------------------------------------------------------------------------------------
-
-
-@require(gates.EXPORT)
-def hours_export(request: HttpRequest) -> HttpResponse:
-    teams = Team.objects.visible_to(request.user, Action.EXPORT).order_by("name").values_list("pk", "name")
-    form = ExportForm(request.GET or None, teams=list(teams[:500]))
-    if request.GET and form.is_valid():
-        records = _export_records(request, form.cleaned_data)
-        return _xlsx(records, form.cleaned_data)
-    return render(request, "volunteers/hours_export.html", {"form": form, "nav_active": REVIEW_NAV})
-
-
-def _export_records(request: HttpRequest, data: dict[str, Any]):
-    records = ServiceRecord.objects.visible_to(request.user, Action.EXPORT).filter(
-        status=RecordStatus.APPROVED, served_on__range=(data["date_from"], data["date_to"])
-    )
-    if data.get("team"):
-        team = Team.objects.visible_to(request.user, Action.EXPORT).filter(pk=data["team"]).first()
-        records = records.filter(team=found_or_404(team))
-    if data.get("region"):
-        region = Region.objects.visible_to(request.user, Action.EXPORT).filter(code=data["region"]).first()
-        records = records.filter(region__path__startswith=found_or_404(region).path)
-    return records.select_related("volunteer", "region", "team", "event").order_by("served_on", "id")
-
-
-EXPORT_COLUMNS = (
-    gettext_lazy("服务日期"),
-    gettext_lazy("志愿者"),
-    gettext_lazy("手机号"),
-    gettext_lazy("所在区域"),
-    gettext_lazy("志愿服务队"),
-    gettext_lazy("服务活动"),
-    gettext_lazy("服务内容"),
-    gettext_lazy("来源"),
-    gettext_lazy("时长（小时）"),
-)
-
-
-def _xlsx(records, data: dict[str, Any]) -> HttpResponse:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("服务时长"))
-    write_row(sheet, [str(title) for title in EXPORT_COLUMNS])
-    for record in records.iterator(chunk_size=2000):
-        write_row(
-            sheet,
-            [
-                record.served_on,
-                record.volunteer.name,
-                record.volunteer.masked_mobile,
-                record.region.name,
-                record.team.name if record.team else "",
-                record.event.title if record.event else "",
-                record.description,
-                str(RecordSource(record.source).label),
-                record.hours,
-            ],
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    name = f"hours-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.xlsx"
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
