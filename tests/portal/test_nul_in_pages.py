@@ -17,6 +17,15 @@ URLS = [
     "/wishes/?after=%00",
     "/volunteers/?name=%00",
     "/open311/v2/services/%00.json",
+    "/open311/v2/requests/%00.json",
+    "/open311/v2/tokens/1-%00.json",
+    "/open311/v2/requests.json?service_code=%00&status=open%00",
+    "/volunteers/certificates/%00/",
+    "/volunteers/certificates/%00/pdf/",
+    "/volunteers/events/1/checkin/%00/",
+    "/dashboard/330203%00/export.xlsx",
+    "/api/v1/stats/?region=%00",
+    "/api/v1/volunteers/?specialty=%00",
 ]
 
 
