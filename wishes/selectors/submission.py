@@ -17,13 +17,21 @@ def districts() -> QuerySet[Region]:
     return Region.objects.filter(level=RegionLevel.DISTRICT).only("code", "name").order_by("code")
 
 
+def is_region_code(text: str) -> bool:
+    # Region codes are ASCII digits: anything else (a NUL above all, which PostgreSQL's text cannot
+    # hold) names no region and must not reach a query.
+    return 0 < len(text) <= 15 and text.isascii() and text.isdigit()
+
+
 def children(parent_code: str, level: str) -> QuerySet[Region]:
     """The streets of a district or the communities of a street, by the parent's code."""
+    if not is_region_code(parent_code):
+        return Region.objects.none()
     return Region.objects.filter(parent__code=parent_code, level=level).only("code", "name").order_by("code")
 
 
 def region_by_code(code: str, level: str) -> Region | None:
-    if not code or len(code) > 15:
+    if not is_region_code(code):
         return None
     return Region.objects.select_related("parent__parent").filter(code=code, level=level).first()
 
