@@ -637,18 +637,22 @@ def _merge_postgres(window: Window, buffer: io.StringIO, *, incoming: int) -> No
         cursor.cursor.copy_expert(f"COPY stats_incoming ({names}) FROM STDIN WITH (FORMAT csv)", buffer)
         cursor.execute("CREATE INDEX ON stats_incoming (region_id, period, period_start)")
         cursor.execute("ANALYZE stats_incoming")
-        # (The aggregation lock keeps other writers out between the update and the insert.)
+        # The incoming rows all lie in the window: its selection lets an incremental run's few rows
+        # be found by index rather than by reading the table. (The aggregation lock keeps other
+        # writers out between the update and the insert.)
+        selection, params = _window_sql(window)
         cursor.execute(
-            f"UPDATE {table} AS s SET {settings_sql} FROM stats_incoming i WHERE {same_key} AND ({changed})",
-            current_params * (len(stocks) + 1),
+            f"UPDATE {table} AS s SET {settings_sql} FROM stats_incoming i "
+            f"WHERE {selection} AND {same_key} AND ({changed})",
+            current_params * len(stocks) + params + current_params,
         )
         written = cursor.rowcount
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM stats_incoming i "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {same_key})"
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {selection} AND {same_key})",
+            params,
         )
         written += cursor.rowcount
-        selection, params = _window_sql(window)
         cursor.execute(
             f"DELETE FROM {table} s WHERE {selection} AND NOT EXISTS (SELECT 1 FROM stats_incoming i "
             f"WHERE {same_key})",
