@@ -1,10 +1,10 @@
 """The aggregation: raw rows → ``StatSnapshot`` rows, with set-based GROUP BYs over region path prefixes.
 
 Region paths are made of fixed-length codes ("330200/330203/330203001/…"), so the ancestor of a row
-at any level is a prefix of known length of the row's region path. Each figure is then one
-``GROUP BY substr(path, 1, n), day`` per level — five queries per figure whatever the size of the
-city, never a loop over nodes or raw rows in Python. The Python side only merges the grouped rows
-(at most one per node, period and figure) into snapshot rows.
+at any level is a prefix of known length of the row's region path. Each figure is one query per
+period whatever the size of the city: additive figures ``GROUP BY`` the rows' own region and day (or
+month), and the grouped rows are rolled up level by level into their ancestors in Python; medians
+read each row's hours once and take each node's median over its subtree's rows.
 
 Two entry points, both idempotent (a run replaces the rows of what it recomputes, so running twice
 gives the same rows) and exclusive (``portal.stats.runs`` holds a lock):
@@ -29,7 +29,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import CharField, Count, DateField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Concat, Length, Substr, TruncDate, TruncMonth
+from django.db.models.functions import Cast, Concat, TruncDate, TruncMonth
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from brands.models import ActivityRecord, Brand
@@ -48,6 +49,8 @@ for _level in LEVEL_ORDER:
     _length += CODE_LENGTH[_level] + 1
     PREFIX[str(_level)] = _length
 LEVELS = list(PREFIX)
+_LEVEL_OF = {n: level for level, n in PREFIX.items()}
+_LENGTHS = sorted(_LEVEL_OF)
 
 # The monthly meetings of 三会一课 (the brands app's compliance rules): each branch must hold each
 # of them every month; a month's compliance is the share of (branch, meeting) pairs held.
@@ -89,29 +92,6 @@ def _month(day: dt.date) -> dt.date:
 
 
 # Grouping ----------------------------------------------------------------------------------------
-
-
-def _grouped(
-    qs: QuerySet,
-    path: str,
-    level: str,
-    *,
-    bucket: Any = None,
-    keys: Iterable[str] = (),
-    nodes: set[str] | None = None,
-    **aggregates: Any,
-) -> QuerySet:
-    """``qs`` grouped by the ancestor at ``level`` of each row's region (and ``bucket``, ``keys``)."""
-    n = PREFIX[level]
-    # Rows placed above the level (a community's record, at grid level) have no node there.
-    qs = qs.annotate(node=Substr(path, 1, n), plen=Length(path)).filter(plen__gte=n)
-    if nodes is not None:
-        qs = qs.filter(node__in=sorted(nodes))
-    names = ["node", *keys]
-    if bucket is not None:
-        qs = qs.annotate(bucket=bucket)
-        names.append("bucket")
-    return qs.values(*names).annotate(**aggregates).order_by()
 
 
 def _range(field_name: str, start: dt.date, end: dt.date, *, is_date: bool = False) -> Q:
@@ -220,8 +200,9 @@ SOURCES: dict[str, Source] = {
 
 # Figures that add up from a node's children: grouped once by the rows' own region (the leaf) and
 # summed into every ancestor in Python (one scan of the table instead of one per level). Medians do
-# not add up: those sources are grouped once per level in SQL.
+# not add up: those sources read the hours of each row (``_add_medians``).
 PER_LEVEL = frozenset({"claimed", "fulfilled"})
+MEDIAN_HOURS = {"claimed": ("published_at", "claimed_at"), "fulfilled": ("claimed_at", "fulfilled_at")}
 
 
 def _merge(row: dict[str, Any], name: str, agg: dict[str, Any], kind: str = "") -> None:
@@ -378,17 +359,7 @@ def _add_source(
     qs = source.queryset().filter(_range(source.date_field, first, end, is_date=source.is_date))
     brand_counts: dict[Key, dict[tuple[int, str], int]] = defaultdict(lambda: defaultdict(int))
     if name in PER_LEVEL:
-        for level in LEVELS:
-            nodes = window.node_filter(level)
-            if nodes is not None and not nodes:
-                continue
-            grouped = _grouped(
-                qs, source.path, level, bucket=source.bucket(period), nodes=nodes, **source.aggregates()
-            )
-            for agg in grouped:
-                start = _bucket_date(agg["bucket"])
-                if start in wanted:
-                    _merge(rows[(agg["node"], period, start)], name, agg)
+        _add_medians(rows, name, source, qs, period, wanted, window, paths)
         return
     # Grouped by region id (no join to the region table); the paths come from one read of the tree.
     leaf = (
@@ -398,7 +369,7 @@ def _add_source(
         .order_by()
     )
     partials: dict[tuple[str, dt.date], dict[str, Any]] = defaultdict(_Partial)
-    for agg in leaf:
+    for agg in _fetch(leaf):
         start = _bucket_date(agg["bucket"])
         path = paths.get(agg["leaf"])
         if start not in wanted or path is None:
@@ -409,14 +380,87 @@ def _add_source(
                     brand_counts[(node, period, start)][(agg["brand_id"], agg["brand__name"])] += agg["n"]
             continue
         _merge(partials[(path, start)], name, agg, kind=agg.get("kind", ""))
-    # Each leaf's figures once, then added into every ancestor the run recomputes.
+    # Each leaf's figures once, rolled up level by level (a node's figures are added into its parent
+    # once, rather than each leaf's into every ancestor), then into the rows the run recomputes.
+    by_length: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
+    for key in partials:
+        by_length[len(key[0])].append(key)
+    for n in sorted({*by_length, *_LENGTHS}, reverse=True):
+        parent_n = max((p for p in _LENGTHS if p < n), default=0)
+        if n not in _LEVEL_OF or not parent_n:
+            continue
+        for path, start in by_length[n]:
+            parent = (path[:parent_n], start)
+            if parent not in partials:
+                partials[parent] = _Partial()
+                by_length[parent_n].append(parent)
+            _add_into(partials[parent], partials[(path, start)])
     for (path, start), partial in partials.items():
-        figures = {k: v for k, v in partial.items() if v}
-        for node in _ancestors_of(path, window):
-            _add_into(rows[(node, period, start)], figures)
+        level = _LEVEL_OF.get(len(path))
+        if level is None:  # not a node's path: counted in its ancestors as they are met
+            for node in _ancestors_of(path, window):
+                _add_into(rows[(node, period, start)], partial)
+            continue
+        wanted = window.node_filter(level)
+        if wanted is None or path in wanted:
+            key = (path, period, start)
+            if key in rows:
+                _add_into(rows[key], partial)
+            else:  # the node's first figures: the partial is its own (no other reference to it)
+                row = rows[key] = _empty_row()
+                row.update(partial)
     for key, brands in brand_counts.items():
         top = sorted(brands.items(), key=lambda item: (-item[1], item[0][0]))[:5]
         rows[key]["top_brands"] = [{"id": pk, "name": brand, "n": n} for (pk, brand), n in top]
+
+
+def _add_medians(
+    rows: dict[Key, dict[str, Any]],
+    name: str,
+    source: Source,
+    qs: QuerySet,
+    period: str,
+    wanted: set[dt.date],
+    window: Window,
+    paths: dict[int, str],
+) -> None:
+    """Counts and median waiting hours per node: medians do not add up, so each node's is taken over
+    the hours of all the rows in its subtree, gathered from one read of the rows (hours computed in
+    SQL) rather than one grouped query per level. Same figures as ``Median`` over each node's rows."""
+    start_field, end_field = MEDIAN_HOURS[name]
+    values = (
+        qs.annotate(
+            leaf=F(source.path.replace("__path", "_id")),
+            bucket=source.bucket(period),
+            hours=HoursBetween(start_field, end_field),
+        )
+        .values("leaf", "bucket", "hours")
+        .order_by()
+    )
+    counts: dict[tuple[str, dt.date], int] = defaultdict(int)
+    hours: dict[tuple[str, dt.date], list[float]] = defaultdict(list)
+    for r in _fetch(values):
+        start = _bucket_date(r["bucket"])
+        path = paths.get(r["leaf"])
+        if start not in wanted or path is None:
+            continue
+        value = None if r["hours"] is None else float(r["hours"])
+        for node in _ancestors_of(path, window):
+            counts[(node, start)] += 1
+            if value is not None:
+                hours[(node, start)].append(value)
+    for (node, start), n in counts.items():
+        found = hours.get((node, start))
+        _merge(rows[(node, period, start)], name, {"n": n, "median": _median(found) if found else None})
+
+
+def _median(values: list[float]) -> float:
+    """PostgreSQL's ``percentile_cont(0.5)``, to the last bit: the lower middle value plus half the
+    gap to the upper one."""
+    values.sort()
+    middle, odd = divmod(len(values) - 1, 2)
+    low = values[middle]
+    return low + 0.5 * (values[middle + 1] - low) if odd else low
 
 
 def _add_into(row: dict[str, Any], figures: dict[str, Any]) -> None:
@@ -427,6 +471,22 @@ def _add_into(row: dict[str, Any], figures: dict[str, Any]) -> None:
                 kinds[kind] = kinds.get(kind, 0) + n
         else:
             row[name] += value
+
+
+def _fetch(qs: QuerySet) -> Iterable[dict[str, Any]]:
+    """The rows of a ``values()`` query. On PostgreSQL straight from the cursor: the grouped rows
+    come as the types the figures need (dates, ints, Decimals), and Django's per-value converters
+    are most of the cost of hundreds of thousands of rows. Elsewhere (SQLite) the queryset's rows."""
+    if connection.vendor != "postgresql":
+        yield from qs
+        return
+    query = qs.query
+    names = list(query.selected) if query.selected else [
+        *query.extra_select, *query.values_select, *query.annotation_select
+    ]  # fmt: skip
+    for chunk in query.get_compiler(qs.db).execute_sql(MULTI):
+        for values in chunk:
+            yield dict(zip(names, values, strict=True))
 
 
 def _paths() -> dict[int, str]:
@@ -491,7 +551,7 @@ def write(window: Window, rows: dict[Key, dict[str, Any]], *, now: dt.datetime) 
     # (A row placed in a region deleted meanwhile is dropped.)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            _merge_postgres(window, _csv(placed, now))
+            _merge_postgres(window, _csv(placed, now), incoming=len(placed))
         else:
             objects = [
                 StatSnapshot(
@@ -544,23 +604,30 @@ def _csv(placed: list[tuple[tuple[int, str], Key, dict[str, Any]]], now: dt.date
     return buffer
 
 
-def _merge_postgres(window: Window, buffer: io.StringIO) -> None:
+def _merge_postgres(window: Window, buffer: io.StringIO, *, incoming: int) -> None:
+    """Update the rows that changed, insert the new ones, delete those no longer produced.
+
+    An update joined to the incoming rows rather than ``INSERT … ON CONFLICT DO UPDATE … WHERE``:
+    the latter locks (and so writes) every conflicting row, changed or not — the whole table on a
+    nightly run of the city.
+    """
     columns = [f.column for f in _FIELDS]
     names = ", ".join(columns)
     today = timezone.localdate()
     stocks = {StatSnapshot._meta.get_field(n).column for n in STOCK_FIELDS}
     flows = [c for c in columns if c not in _KEY_COLUMNS and c not in stocks and c != "computed_at"]
-    is_current = "(EXCLUDED.period = 'day' AND EXCLUDED.period_start = %s) OR (EXCLUDED.period = 'month' AND EXCLUDED.period_start = %s)"
+    is_current = "(i.period = 'day' AND i.period_start = %s) OR (i.period = 'month' AND i.period_start = %s)"
     settings_sql = ", ".join(
-        [f"{c} = EXCLUDED.{c}" for c in flows]
-        + [f"{c} = CASE WHEN {is_current} THEN EXCLUDED.{c} ELSE s.{c} END" for c in sorted(stocks)]
-        + ["computed_at = EXCLUDED.computed_at"]
+        [f"{c} = i.{c}" for c in flows]
+        + [f"{c} = CASE WHEN {is_current} THEN i.{c} ELSE s.{c} END" for c in sorted(stocks)]
+        + ["computed_at = i.computed_at"]
     )
     changed = " OR ".join(
-        [f"ROW({', '.join('s.' + c for c in flows)}) IS DISTINCT FROM ROW({', '.join('EXCLUDED.' + c for c in flows)})"]
+        [f"ROW({', '.join('s.' + c for c in flows)}) IS DISTINCT FROM ROW({', '.join('i.' + c for c in flows)})"]
         + [f"(({is_current}) AND ROW({', '.join('s.' + c for c in sorted(stocks))}) IS DISTINCT FROM "
-           f"ROW({', '.join('EXCLUDED.' + c for c in sorted(stocks))}))"]
+           f"ROW({', '.join('i.' + c for c in sorted(stocks))}))"]
     )  # fmt: skip
+    same_key = "i.region_id = s.region_id AND i.period = s.period AND i.period_start = s.period_start"
     current_params = [today, _month(today)]
     table = StatSnapshot._meta.db_table
     with connection.cursor() as cursor:
@@ -570,21 +637,32 @@ def _merge_postgres(window: Window, buffer: io.StringIO) -> None:
         cursor.cursor.copy_expert(f"COPY stats_incoming ({names}) FROM STDIN WITH (FORMAT csv)", buffer)
         cursor.execute("CREATE INDEX ON stats_incoming (region_id, period, period_start)")
         cursor.execute("ANALYZE stats_incoming")
-        cursor.execute(
-            f"INSERT INTO {table} AS s ({names}) SELECT {names} FROM stats_incoming "
-            f"ON CONFLICT (region_id, period, period_start) DO UPDATE SET {settings_sql} WHERE {changed}",
-            current_params * (len(stocks) + 1),
-        )
+        # The incoming rows all lie in the window: its selection lets an incremental run's few rows
+        # be found by index rather than by reading the table. (The aggregation lock keeps other
+        # writers out between the update and the insert.)
         selection, params = _window_sql(window)
         cursor.execute(
-            f"DELETE FROM {table} s WHERE {selection} AND NOT EXISTS (SELECT 1 FROM stats_incoming i "
-            "WHERE i.region_id = s.region_id AND i.period = s.period AND i.period_start = s.period_start)",
+            f"UPDATE {table} AS s SET {settings_sql} FROM stats_incoming i "
+            f"WHERE {selection} AND {same_key} AND ({changed})",
+            current_params * len(stocks) + params + current_params,
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM stats_incoming i "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {selection} AND {same_key})",
             params,
         )
+        written += cursor.rowcount
+        cursor.execute(
+            f"DELETE FROM {table} s WHERE {selection} AND NOT EXISTS (SELECT 1 FROM stats_incoming i "
+            f"WHERE {same_key})",
+            params,
+        )
+        written += cursor.rowcount
         cursor.execute("DROP TABLE stats_incoming")
-        if window.nodes is None:
-            # A full run rewrites a large share of the table: fresh statistics keep the pages' plans
-            # on the (region, period, start) index rather than a stale estimate.
+        if window.nodes is None and written * 10 >= incoming:
+            # A full run that rewrote a large share of the table: fresh statistics keep the pages'
+            # plans on the (region, period, start) index rather than a stale estimate.
             cursor.execute(f"ANALYZE {table}")
 
 

@@ -117,7 +117,9 @@ class BranchHealth(models.Model):
 
     organization = models.ForeignKey("grids.PartyOrganization", on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey("grids.Region", on_delete=models.CASCADE, related_name="+")
-    region_path = models.CharField(max_length=80)
+    # Indexed for the prefix match of a low-level page (on PostgreSQL with varchar_pattern_ops too):
+    # a community's branches are found by index instead of filtering the month's branches of the city.
+    region_path = models.CharField(max_length=80, db_index=True)
     month = models.DateField()
     colour = models.CharField(_("评定"), max_length=6, choices=Colour.choices)
     reasons = models.JSONField(default=list)
