@@ -116,6 +116,8 @@ class Volunteer(models.Model):
         indexes = [
             models.Index(fields=["district_code", "id"], name="volunteer_district_newest"),
             models.Index(fields=["community", "status"]),
+            # The statistics' change scan (portal/stats/aggregate.py) every five minutes.
+            models.Index(fields=["updated_at"], name="volunteer_updated"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(hours_total__gte=0), name="volunteer_hours_not_negative"),
@@ -539,6 +541,10 @@ class ServiceRecord(models.Model):
             models.Index(fields=["volunteer", "-served_on"]),
             models.Index(fields=["region", "served_on"]),
             models.Index(fields=["status", "served_on"]),
+            # The statistics' change scan reads records created or decided since its last run:
+            # without these it read the city's million records every five minutes.
+            models.Index(fields=["created_at"], name="service_record_created"),
+            models.Index(fields=["decided_at"], name="service_record_decided"),
         ]
         constraints = [
             models.CheckConstraint(
