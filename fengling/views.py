@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from portal.pages import add_service_error, paginate, require
 from portal.scoping import Action, can
 
 PAGE_SIZE = 50
+BOARD_PREVIEW = 20  # entries of each list on the board's first view
 NAV = "fengling"
 
 
@@ -184,32 +186,45 @@ def member_board(member: PartyMember) -> list[Any]:
 
 @require(gates.STAFF_VIEW)
 def board(request: HttpRequest) -> HttpResponse:
-    """A branch's or a community's red/black list (all of the user's scope without a filter)."""
+    """A branch's or a community's red/black list (all of the user's scope without a filter).
+
+    Both lists show their first entries; ``?kind=red`` or ``?kind=black`` pages through one of
+    them. The black list reads open entries first, the nearest (so the overdue) deadline on top.
+    """
     entries = selectors.board_entries(request.user)
     place = None
     org_id = request.GET.get("organization", "")
     code = request.GET.get("community", "")
     if org_id.isdigit() and len(org_id) < 19:
         entries = entries.filter(organization_id=int(org_id))
-        place = entries.first().organization.name if entries.exists() else None
+        first = entries.first()
+        place = first.organization.name if first is not None else None
     elif code.isdigit() and len(code) <= 15:
         community = Region.objects.filter(code=code, level=RegionLevel.COMMUNITY).first()
         if community is not None:
             entries = entries.filter(organization__region__path__startswith=community.path)
             place = community.name
-    entries = list(entries[:200])
+    red = entries.filter(kind=BoardKind.RED).order_by("-created_at", "-id")
+    black = entries.filter(kind=BoardKind.BLACK).order_by(
+        Case(When(status=BoardStatus.OPEN, then=0), default=1), "deadline", "-id"
+    )
+    kind = request.GET.get("kind", "")
     context = {
-        "red": [e for e in entries if e.kind == BoardKind.RED],
-        "black": sorted(
-            (e for e in entries if e.kind == BoardKind.BLACK),
-            key=lambda e: (e.status != BoardStatus.OPEN, not e.is_overdue, e.deadline),
-        ),
+        "kind": kind if kind in BoardKind.values else "",
         "place": place,
         "close_form": CloseForm(),
         "may_change": gates.CHANGE(request.user),
         "today": timezone.localdate(),
         "nav_active": "fengling_board",
     }
+    if context["kind"]:
+        context["page"] = paginate(request, red if kind == BoardKind.RED else black, PAGE_SIZE)
+        context[kind] = context["page"].object_list
+    else:
+        # One more than shown says whether a "more" link is needed, without counting.
+        for name, rows in (("red", red), ("black", black)):
+            rows = list(rows[: BOARD_PREVIEW + 1])
+            context[name], context[f"more_{name}"] = rows[:BOARD_PREVIEW], len(rows) > BOARD_PREVIEW
     return render(request, "fengling/board.html", context)
 
 

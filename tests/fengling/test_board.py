@@ -89,3 +89,25 @@ def test_a_branchs_board_lists_only_that_branch(client, world):
     client.force_login(world.city_staff)
     page = client.get(reverse("fengling:board") + f"?organization={world.haishu_branch.pk}").content.decode()
     assert "连续两月缺席主题党日" in page and "江北的" not in page
+
+
+def test_the_board_shows_open_entries_first_and_pages_through_a_long_list(client, world):
+    from fengling import views
+
+    for _ in range(views.BOARD_PREVIEW + 2):
+        black(world)
+    closed = black(world)
+    services.board_close(actor=world.haishu_secretary, entry=closed, note="已整改")
+    BoardEntry.objects.filter(pk=closed.pk).update(deadline=timezone.localdate() - dt.timedelta(days=365))
+    client.force_login(world.haishu_secretary)
+
+    first = client.get(reverse("fengling:board")).content.decode()
+    assert first.count('class="fl-entry fl-entry-black') == views.BOARD_PREVIEW
+    assert "全部黑榜" in first and "全部红榜" not in first
+    # The closed entry's deadline is the oldest, yet open entries come first.
+    assert f'id="entry-{closed.pk}"' not in first
+
+    whole = client.get(reverse("fengling:board") + "?kind=black").content.decode()
+    assert whole.count('class="fl-entry fl-entry-black') == views.BOARD_PREVIEW + 3
+    assert whole.index("fl-entry-black") < whole.index(f'id="entry-{closed.pk}"')
+    assert "暂无红榜" not in whole and "fl-red-heading" not in whole
