@@ -31,8 +31,8 @@ from portal.api.viewsets import PortalViewSetMixin
 from portal.ids import IdSerializerField
 from portal.scoping import Action
 from volunteers.models import Team, Volunteer
-from volunteers.selectors import active_volunteer_of
 from wishes.models import ClaimStatus, Rating, WelfareOrganization, Wish, WishClaim
+from wishes.selectors import wall as wall_selectors
 from wishes.services import claims as services
 
 
@@ -152,7 +152,7 @@ class WishClaimViewSet(PortalViewSetMixin, viewsets.GenericViewSet):
         return wishes.on_wall()
 
     def _volunteer(self) -> Volunteer:
-        volunteer = active_volunteer_of(self.request.user)
+        volunteer = wall_selectors.claiming_volunteer(self.request.user)
         if volunteer is None:
             raise PermissionDenied(_("只有已认证的志愿者可以认领心愿。"))
         return volunteer

@@ -140,11 +140,21 @@ def _check_open_claims(volunteer: Volunteer, claim_for: ClaimFor, adding: int) -
 # --- Claiming -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def wish_claim(*, wish: Wish, volunteer: Volunteer, claimant: Claimant = None) -> WishClaim:
-    """``volunteer`` claims ``wish`` for themself or for a team they lead or an organization they
-    represent. Raises ``WishAlreadyClaimed`` when someone else was first."""
+    """``volunteer`` claims ``wish`` (as read in this request) for themself or for a team they lead
+    or an organization they represent. Raises ``WishAlreadyClaimed`` when someone else was first."""
     claim_for = _claim_for(volunteer=volunteer, claimant=claimant)
+    if wish.status != WishStatus.PUBLISHED:
+        # Already taken when it was read: in a rush nearly every attempt ends here, told so with no
+        # transaction (BEGIN, UPDATE, ROLLBACK: three round trips). Only the UPDATE below ever
+        # grants a win, so a stale "published" still loses there, and a stale "claimed" means the
+        # wish was claimed a moment ago, which is what the answer says.
+        raise WishAlreadyClaimed
+    return _claim_one(wish, volunteer, claim_for)
+
+
+@transaction.atomic
+def _claim_one(wish: Wish, volunteer: Volunteer, claim_for: ClaimFor) -> WishClaim:
     now = timezone.now()
     won = Wish.objects.filter(pk=wish.pk, status=WishStatus.PUBLISHED).update(
         status=WishStatus.CLAIMED, claimed_at=now, updated_at=now
@@ -189,25 +199,36 @@ def wishes_claim_batch(
 def _create_claim(
     wish: Wish, volunteer: Volunteer, claim_for: ClaimFor, now: dt.datetime, batch: uuid.UUID | None
 ) -> WishClaim:
+    # No savepoint of its own: an IntegrityError leaves as WishAlreadyClaimed, which rolls back the
+    # caller's transaction (or savepoint) with it, so nothing runs on the aborted transaction.
     try:
-        with transaction.atomic():
-            return WishClaim.objects.create(
-                wish=wish,
-                kind=claim_for.kind,
-                volunteer=volunteer,
-                claimed_by_id=volunteer.user_id,
-                deadline=now + dt.timedelta(days=settings.WISH_CLAIM_DAYS),
-                batch=batch,
-                **claim_for.fields,
-            )
+        claim = WishClaim.objects.create(
+            wish=wish,
+            kind=claim_for.kind,
+            volunteer=volunteer,
+            claimed_by_id=volunteer.user_id,
+            deadline=now + dt.timedelta(days=settings.WISH_CLAIM_DAYS),
+            batch=batch,
+            **claim_for.fields,
+        )
     except IntegrityError:
         # The index refuses a second live claim; the UPDATE above should have refused it first.
         raise WishAlreadyClaimed from None
+    if Volunteer.user.is_cached(volunteer):
+        claim.claimed_by = volunteer.user
+    return claim
 
 
 def _after_claim(wish: Wish, claim: WishClaim, claim_for: ClaimFor) -> None:
+    # The timeline and the webhook are written with the claim; the messages are queued after commit
+    # anyway, so their recipients are read then too, with the wish's row lock already released (a
+    # rush queues on that lock).
     _event(wish, WishEventKind.CLAIMED, actor_id=claim.claimed_by_id, label=claim_for.name)
     _emit(WishEventKind.CLAIMED, wish, claim, claimant=claim_for.name)
+    transaction.on_commit(lambda: _tell_claimed(wish, claim))
+
+
+def _tell_claimed(wish: Wish, claim: WishClaim) -> None:
     deadline = timezone.localtime(claim.deadline).strftime("%Y-%m-%d")
     _tell_claimant(
         claim,
