@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from grids.models import Region
@@ -133,12 +133,31 @@ def claiming_volunteer(user: object) -> Volunteer | None:
     """
     if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
         return None
+    return _with_user(_claiming(user).first(), user)
+
+
+def claim_attempt(*, user: object, wish_id: int) -> tuple[Volunteer, str | None] | None:
+    """``claiming_volunteer(user)`` and the status of wish ``wish_id`` if it is on the wall (else
+    None), in one query; None when the user is no active volunteer.
+
+    A rush on a wish is mostly attempts that lose: this query is all an attempt on a wish already
+    taken costs beyond its session (bench/claim_race.py).
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
+        return None
+    status = Wish.objects.on_wall().filter(pk=wish_id).values("status")[:1]
+    volunteer = _claiming(user).annotate(wish_status=Subquery(status)).first()
+    return (_with_user(volunteer, user), volunteer.wish_status) if volunteer is not None else None
+
+
+def _claiming(user: object) -> QuerySet[Volunteer]:
     has_role = RoleAssignment.objects.filter(user=OuterRef("user_id"), role=Role.VOLUNTEER)
-    volunteer = (
-        Volunteer.objects.filter(Exists(has_role), user_id=user.pk, status=VolunteerStatus.ACTIVE)
-        .order_by()
-        .first()
-    )
+    # The columns a claim reads (the status, the name it is shown under); any other loads on use.
+    volunteers = Volunteer.objects.only("id", "user_id", "status", "name")
+    return volunteers.filter(Exists(has_role), user_id=user.pk, status=VolunteerStatus.ACTIVE).order_by("pk")
+
+
+def _with_user(volunteer: Volunteer | None, user: object) -> Volunteer | None:
     if volunteer is not None:
         volunteer.user = user  # the claim names its author: no second read of the same row
     return volunteer
