@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db import connection
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from grids.models import Region
@@ -145,9 +146,27 @@ def claim_attempt(*, user: object, wish_id: int) -> tuple[Volunteer, str | None]
     """
     if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
         return None
-    status = Wish.objects.on_wall().filter(pk=wish_id).values("status")[:1]
-    volunteer = _claiming(user).annotate(wish_status=Subquery(status)).first()
-    return (_with_user(volunteer, user), volunteer.wish_status) if volunteer is not None else None
+    # Written out: the ORM built this statement (an EXISTS and a subquery) in ~5,000 Python calls,
+    # a third of a lost attempt's time in gunicorn's profile, against ~1,000 for the whole read
+    # of the trivial POST it is compared with. The same rows as claiming_volunteer's query.
+    on_wall = [WishStatus.PUBLISHED, WishStatus.CLAIMED, WishStatus.FULFILLED, WishStatus.CONFIRMED]
+    with connection.cursor() as cursor:
+        cursor.execute(_ATTEMPT_SQL, [wish_id, *on_wall, user.pk, VolunteerStatus.ACTIVE, Role.VOLUNTEER])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    volunteer = Volunteer.from_db(connection.alias, list(_ATTEMPT_FIELDS), row[:-1])
+    return _with_user(volunteer, user), row[-1]
+
+
+# In the order of the model's fields: Model.from_db reads the values in that order.
+_ATTEMPT_FIELDS = ("id", "user_id", "name", "status")
+_ATTEMPT_SQL = (
+    f"SELECT {', '.join(f'v.{f}' for f in _ATTEMPT_FIELDS)},"
+    f" (SELECT w.status FROM {Wish._meta.db_table} w WHERE w.id = %s AND w.status IN (%s, %s, %s, %s))"
+    f" FROM {Volunteer._meta.db_table} v WHERE v.user_id = %s AND v.status = %s"
+    f" AND EXISTS (SELECT 1 FROM {RoleAssignment._meta.db_table} r WHERE r.user_id = v.user_id AND r.role = %s)"
+)
 
 
 def _claiming(user: object) -> QuerySet[Volunteer]:
