@@ -5,8 +5,9 @@ Against gunicorn (2+ sync workers) and PostgreSQL. Every client holds its own se
 released at once by a barrier, and each tries the wishes in its own random order through the
 endpoint the browser uses (``POST /wishes/<id>/claim/``, or with ``--api`` the API's
 ``POST /api/v1/wishes/<id>/claim/``) until it wins one or has tried them all. The ceiling is a
-trivial POST with the same authentication (``POST /messages/read-all/``), sent by the same
-number of clients in the same run. Then the database is asked what happened: every wish must
+trivial POST with the same authentication (``POST /messages/read-all/``, or with ``--api``
+``POST /api/v1/messages/read-all/``), sent by the same clients in the same run, half just before
+the race and half just after it (the machine is shared: its load drifts). Then the database is asked what happened: every wish must
 have exactly one live claim and no client may have seen anything but a win or "已被认领".
 
 ``--wall`` measures the public wall instead, with about 100,000 wishes (seeded if fewer): the
@@ -396,11 +397,24 @@ def race_bench(env: dict[str, str], args: argparse.Namespace) -> dict:
     try:
         for session in sessions[:4]:  # warm-up: each worker's first queries and templates
             request(port, "POST", "/messages/read-all/", headers_for(session, False), "")
+        # The ceiling is measured in two halves, just before and just after the race, so that a
+        # machine whose load drifts (it is shared) weighs on both figures alike. The same clients,
+        # each sending about as many trivial POSTs as the race sends claims per client (at most
+        # ~3,000 in all: a throughput needs no more).
+        per_client = max(1, min(round(args.wishes * 0.75), 3000 // len(sessions)))
+        before = ceiling(port, sessions, max(1, per_client // 2), args.api)
         raced = race(port, sessions, wish_ids, args.api)
-        # The same clients, each sending as many trivial POSTs as it sent claims (at most ~3,000 in
-        # all: a throughput needs no more, and the machine is shared).
-        per_client = max(1, min(round(raced["requests"] / len(sessions)), 3000 // len(sessions)))
-        trivial = ceiling(port, sessions, per_client, args.api)
+        after = ceiling(port, sessions, max(1, per_client - per_client // 2), args.api)
+        trivial = {
+            "requests": before["requests"] + after["requests"],
+            "seconds": before["seconds"] + after["seconds"],
+            "latencies": before["latencies"] + after["latencies"],
+            "errors": {
+                k: before["errors"].get(k, 0) + after["errors"].get(k, 0)
+                for k in {*before["errors"], *after["errors"]}
+            },
+            "halves": [round(h["requests"] / h["seconds"], 1) for h in (before, after)],
+        }
     finally:
         stop_server(server)
     found = verify(env, wish_ids)
@@ -430,6 +444,7 @@ def race_bench(env: dict[str, str], args: argparse.Namespace) -> dict:
         "p99_ms": round(percentile(raced["latencies"], 0.99), 1),
         "ceiling_per_s": round(ceiling_per_s, 1),
         "ratio": round(claims_per_s / ceiling_per_s, 2),
+        "ceiling_halves_per_s": trivial["halves"],  # before and after the race: how much the load drifted
         "mode": how,
         "requests": raced["requests"],
         "workers": args.workers,

@@ -30,6 +30,7 @@ from wishes.models import (
     TRACKING_LENGTH,
     ClaimantKind,
     ClaimStatus,
+    EventActor,
     Rating,
     Wish,
     WishCategory,
@@ -226,7 +227,14 @@ def _one(
         created_at=created,
         updated_at=max(created, confirmed if status == WishStatus.CONFIRMED else published),
     )
-    events = [WishEvent(kind=WishEventKind.SUBMITTED, at=created, actor_label=wish.masked_name)]
+    events = [
+        WishEvent(
+            kind=WishEventKind.SUBMITTED,
+            at=created,
+            actor_kind=EventActor.RESIDENT,
+            actor_label=wish.masked_name,
+        )
+    ]
     if status == WishStatus.REJECTED:
         events.append(WishEvent(kind=WishEventKind.REJECTED, at=published, note=wish.reject_reason))
     if has[WishStatus.PUBLISHED]:
@@ -256,7 +264,9 @@ def _one(
         if done:
             events.append(WishEvent(kind=WishEventKind.FULFILLED, at=fulfilled, actor_id=user_id))
         if status == WishStatus.CONFIRMED:
-            events.append(WishEvent(kind=WishEventKind.CONFIRMED, at=confirmed, actor_label="居民"))
+            events.append(
+                WishEvent(kind=WishEventKind.CONFIRMED, at=confirmed, actor_kind=EventActor.RESIDENT)
+            )
     return wish, claim, events
 
 

@@ -15,7 +15,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -283,16 +283,45 @@ class WishEventKind(models.TextChoices):
     CONFIRMED = "confirmed", _("确认")
 
 
+class EventActor(models.TextChoices):
+    """Who took a step, as a code: the words around their name are translated when shown."""
+
+    RESIDENT = "resident", _("居民")
+    PARTNER = "partner", _("合作系统代居民")
+    MODERATOR = "moderator", _("审核人")
+    CLAIMANT = "claimant", _("认领方")
+    STAFF = "staff", _("工作人员")
+    SYSTEM = "system", _("系统")
+
+
+class EventNote(models.TextChoices):
+    """A note the portal writes itself (the others are people's words, shown as written)."""
+
+    EXPIRED = "expired", _("超过完成期限未完成，自动释放回心愿墙。")
+    GIVEN_UP = "given_up", _("认领人放弃认领。")
+    EDITED = "edited", _("修改")
+
+
 class WishEvent(models.Model):
     """One step of a wish's timeline: what happened, who did it (a user, or none for the resident
-    or the expiry job), when."""
+    or the expiry job), when.
+
+    Only data is stored (codes, names, people's own words); the labels around them are rendered
+    in the reader's language by ``actor_display`` and ``note_display``.
+    """
 
     wish = models.ForeignKey(Wish, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=WishEventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    actor_kind = models.CharField(max_length=10, choices=EventActor.choices, blank=True)
+    # The actor's name as shown (masked for people: 王*梅), or a team's or an organization's name.
     actor_label = models.CharField(max_length=100, blank=True)
+    # The partner system that relayed a resident's wish (actor_kind "partner").
+    actor_via = models.CharField(max_length=100, blank=True)
+    note_code = models.CharField(max_length=10, choices=EventNote.choices, blank=True)
+    # People's words (a reason, a fulfilment note); for note_code "edited", the fields' names.
     note = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -303,6 +332,37 @@ class WishEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wish} · {self.get_kind_display()}"
+
+    @property
+    def actor_display(self) -> str:
+        name = self.actor_label
+        if self.actor_kind == EventActor.RESIDENT:
+            if not name:  # confirmed with the tracking code
+                return str(pgettext_lazy("timeline actor", "居民"))
+            return str(_("居民 %(name)s") % {"name": name})
+        if self.actor_kind == EventActor.PARTNER:
+            return str(_("%(partner)s（代居民 %(name)s 提交）") % {"partner": self.actor_via, "name": name})
+        if self.actor_kind == EventActor.MODERATOR:
+            return str(_("审核人 %(name)s") % {"name": name})
+        return name  # a claimant's or a staff member's name, shown as it is
+
+    @property
+    def note_display(self) -> str:
+        if self.note_code == EventNote.EDITED:
+            fields = [f for f in self.note.split(",") if f]
+            names = "、".join(str(Wish._meta.get_field(f).verbose_name) for f in fields if _is_field(f))
+            return str(_("修改了：%(fields)s") % {"fields": names})
+        if self.note_code:
+            return str(self.get_note_code_display())
+        return self.note
+
+
+def _is_field(name: str) -> bool:
+    try:
+        Wish._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 class WelfareOrgKind(models.TextChoices):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -28,6 +28,11 @@ class ErrorSerializer(serializers.Serializer):
     """Every API error (4xx) has this shape."""
 
     error = ErrorBodySerializer()
+
+
+# Seconds a client is told to wait when the refusal does not say (DRF's throttles and the wish
+# limits do); a minute is the shortest window of any of the portal's rates.
+DEFAULT_RETRY_AFTER = 60
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -56,6 +61,8 @@ def _as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, DomainError):
         api_exc = exceptions.APIException(detail=exc.message, code=exc.code)
         api_exc.status_code = exc.status_code
+        # A limit that knows until when (wishes.services.limits): DRF sends ``wait`` as Retry-After.
+        api_exc.wait = getattr(exc, "retry_after", None)
         return api_exc
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(
@@ -78,6 +85,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         code = exc.get_codes()
         response.data = error_body(code if isinstance(code, str) else "error", str(exc.detail))
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and not response.has_header("Retry-After"):
+        # Every 429 says when to come back (RFC 6585), even a limit that cannot know it exactly.
+        response["Retry-After"] = str(DEFAULT_RETRY_AFTER)
     return response
 
 

@@ -44,7 +44,11 @@ def test_approving_publishes_it_once(world, wish):
     assert wish.status == WishStatus.PUBLISHED and wish.published_at is not None
     event = WishEvent.objects.get(wish=wish)
     assert event.kind == "approved" and event.actor == world.haishu_community_staff
-    assert event.actor_label == "审核人 林*英"
+    assert (event.actor_kind, event.actor_label, event.actor_display) == (
+        "moderator",
+        "林*英",
+        "审核人 林*英",
+    )
     with pytest.raises(IllegalTransition, match="当前状态为“待认领”"):
         wish_approve(actor=world.haishu_staff, wish=wish)
     with pytest.raises(IllegalTransition):
@@ -94,7 +98,9 @@ def test_editing_then_publishing_leaves_both_steps_on_the_timeline(world, wish):
         wish.status == WishStatus.PUBLISHED and wish.title == "想要一辆轮椅" and wish.value == Decimal("450")
     )
     assert kinds(wish) == ["edited", "approved"]
-    assert WishEvent.objects.get(wish=wish, kind="edited").note == "修改了：心愿标题、估计价值（元）"
+    edited = WishEvent.objects.get(wish=wish, kind="edited")
+    assert (edited.note_code, edited.note) == ("edited", "title,value")
+    assert edited.note_display == "修改了：心愿标题、估计价值（元）"
 
 
 def test_an_edit_keeps_the_value_cap(world, wish):

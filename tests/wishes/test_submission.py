@@ -46,7 +46,8 @@ def test_it_stores_a_submitted_wish_with_a_code_and_a_timeline(world):
     assert wish.district_code == world.haishu.code
     assert len(wish.tracking_code) == 10 and set(wish.tracking_code) <= set(TRACKING_ALPHABET)
     event = WishEvent.objects.get(wish=wish)
-    assert event.kind == "submitted" and event.actor is None and event.actor_label == "居民 王*梅"
+    assert event.kind == "submitted" and event.actor is None
+    assert (event.actor_kind, event.actor_label, event.actor_display) == ("resident", "王*梅", "居民 王*梅")
 
 
 def test_it_refuses_the_fourth_open_wish_of_a_mobile(world):
@@ -162,7 +163,9 @@ def test_it_tells_partners_with_masked_data_only(world):
     )
     text = str(delivery.payload)
     assert "王小梅" not in text and "13812345678" not in text and wish.tracking_code not in text
-    assert WishEvent.objects.get(wish=wish).actor_label == "宁波12345（代居民 王*梅 提交）"
+    event = WishEvent.objects.get(wish=wish)
+    assert (event.actor_kind, event.actor_via, event.actor_label) == ("partner", "宁波12345", "王*梅")
+    assert event.actor_display == "宁波12345（代居民 王*梅 提交）"
 
 
 @pytest.mark.postgres

@@ -121,7 +121,7 @@ def test_the_list_is_scoped_and_masked(world):
 
 def test_the_detail_shows_the_timeline_and_the_reason(world):
     wish = WishFactory(community=world.haishu_community, status=WishStatus.SUBMITTED, published_at=None)
-    WishEvent.objects.create(wish=wish, kind="submitted", actor_label="居民 王*梅")
+    WishEvent.objects.create(wish=wish, kind="submitted", actor_kind="resident", actor_label="王*梅")
     wish_reject(actor=world.haishu_community_staff, wish=wish, reason="请到社区服务中心办理")
     data = session_client(world.haishu_secretary).get(f"{LIST}{wish.pk}/").json()
     assert data["status"] == "rejected" and data["reject_reason"] == "请到社区服务中心办理"
@@ -152,14 +152,14 @@ def test_the_filters(world):
 def test_the_list_costs_the_same_for_2_or_20_wishes(world, django_assert_num_queries):
     client = key_client(world.haishu)
     for wish in WishFactory.create_batch(2, community=world.haishu_community):
-        WishEvent.objects.create(wish=wish, kind="submitted", actor_label="居民 王*梅")
+        WishEvent.objects.create(wish=wish, kind="submitted", actor_kind="resident", actor_label="王*梅")
     client.get(LIST)
     with django_assert_num_queries(4) as few:
         # 1. the key with its region, 2. the page's ids, 3. those wishes with their community,
         # 4. their timelines
         client.get(LIST)
     for wish in WishFactory.create_batch(18, community=world.haishu_community):
-        WishEvent.objects.create(wish=wish, kind="submitted", actor_label="居民 王*梅")
+        WishEvent.objects.create(wish=wish, kind="submitted", actor_kind="resident", actor_label="王*梅")
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(LIST)
     assert len(json.loads(response.content)["results"]) == 20

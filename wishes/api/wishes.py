@@ -31,11 +31,17 @@ from wishes.services.submission import may_submit_for, wish_submit
 
 
 class WishEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor_label", read_only=True, help_text=_("谁（已脱敏）。"))
+    # Rendered in the request's language from the stored codes and names: the same text as before
+    # in Chinese (the default), translated for Accept-Language: en.
+    actor = serializers.CharField(source="actor_display", read_only=True, help_text=_("谁（已脱敏）。"))
+    actor_kind = serializers.CharField(
+        read_only=True, help_text=_("谁的代码：resident、partner、moderator、claimant、staff、system 或空。")
+    )
+    note = serializers.CharField(source="note_display", read_only=True)
 
     class Meta:
         model = WishEvent
-        fields = ["kind", "at", "actor", "note"]
+        fields = ["kind", "at", "actor", "actor_kind", "note"]
         read_only_fields = fields
 
 

@@ -46,6 +46,8 @@ from volunteers.models import (
 from wishes.models import (
     ClaimantKind,
     ClaimStatus,
+    EventActor,
+    EventNote,
     Rating,
     WelfareOrganization,
     Wish,
@@ -140,11 +142,21 @@ def _check_open_claims(volunteer: Volunteer, claim_for: ClaimFor, adding: int) -
 # --- Claiming -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def wish_claim(*, wish: Wish, volunteer: Volunteer, claimant: Claimant = None) -> WishClaim:
-    """``volunteer`` claims ``wish`` for themself or for a team they lead or an organization they
-    represent. Raises ``WishAlreadyClaimed`` when someone else was first."""
+    """``volunteer`` claims ``wish`` (as read in this request) for themself or for a team they lead
+    or an organization they represent. Raises ``WishAlreadyClaimed`` when someone else was first."""
     claim_for = _claim_for(volunteer=volunteer, claimant=claimant)
+    if wish.status != WishStatus.PUBLISHED:
+        # Already taken when it was read: in a rush nearly every attempt ends here, told so with no
+        # transaction (BEGIN, UPDATE, ROLLBACK: three round trips). Only the UPDATE below ever
+        # grants a win, so a stale "published" still loses there, and a stale "claimed" means the
+        # wish was claimed a moment ago, which is what the answer says.
+        raise WishAlreadyClaimed
+    return _claim_one(wish, volunteer, claim_for)
+
+
+@transaction.atomic
+def _claim_one(wish: Wish, volunteer: Volunteer, claim_for: ClaimFor) -> WishClaim:
     now = timezone.now()
     won = Wish.objects.filter(pk=wish.pk, status=WishStatus.PUBLISHED).update(
         status=WishStatus.CLAIMED, claimed_at=now, updated_at=now
@@ -189,25 +201,42 @@ def wishes_claim_batch(
 def _create_claim(
     wish: Wish, volunteer: Volunteer, claim_for: ClaimFor, now: dt.datetime, batch: uuid.UUID | None
 ) -> WishClaim:
+    # No savepoint of its own: an IntegrityError leaves as WishAlreadyClaimed, which rolls back the
+    # caller's transaction (or savepoint) with it, so nothing runs on the aborted transaction.
     try:
-        with transaction.atomic():
-            return WishClaim.objects.create(
-                wish=wish,
-                kind=claim_for.kind,
-                volunteer=volunteer,
-                claimed_by_id=volunteer.user_id,
-                deadline=now + dt.timedelta(days=settings.WISH_CLAIM_DAYS),
-                batch=batch,
-                **claim_for.fields,
-            )
+        claim = WishClaim.objects.create(
+            wish=wish,
+            kind=claim_for.kind,
+            volunteer=volunteer,
+            claimed_by_id=volunteer.user_id,
+            deadline=now + dt.timedelta(days=settings.WISH_CLAIM_DAYS),
+            batch=batch,
+            **claim_for.fields,
+        )
     except IntegrityError:
         # The index refuses a second live claim; the UPDATE above should have refused it first.
         raise WishAlreadyClaimed from None
+    if Volunteer.user.is_cached(volunteer):
+        claim.claimed_by = volunteer.user
+    return claim
 
 
 def _after_claim(wish: Wish, claim: WishClaim, claim_for: ClaimFor) -> None:
-    _event(wish, WishEventKind.CLAIMED, actor_id=claim.claimed_by_id, label=claim_for.name)
+    # The timeline and the webhook are written with the claim; the messages are queued after commit
+    # anyway, so their recipients are read then too, with the wish's row lock already released (a
+    # rush queues on that lock).
+    _event(
+        wish,
+        WishEventKind.CLAIMED,
+        actor_id=claim.claimed_by_id,
+        actor_kind=EventActor.CLAIMANT,
+        label=claim_for.name,
+    )
     _emit(WishEventKind.CLAIMED, wish, claim, claimant=claim_for.name)
+    transaction.on_commit(lambda: _tell_claimed(wish, claim))
+
+
+def _tell_claimed(wish: Wish, claim: WishClaim) -> None:
     deadline = timezone.localtime(claim.deadline).strftime("%Y-%m-%d")
     _tell_claimant(
         claim,
@@ -232,13 +261,23 @@ def claim_release(*, claim: WishClaim, actor: User, reason: str = "") -> WishCla
     """The claimant (or staff in scope) gives the wish back to the wall."""
     if not (may_act_on(actor, claim) or can(actor, Action.CHANGE, claim.wish)):
         raise NotAllowed(_("只有认领人可以放弃认领。"))
-    if not _release(claim, reason=reason or _("认领人放弃认领。"), actor=actor):
+    kind = EventActor.CLAIMANT if may_act_on(actor, claim) else EventActor.STAFF
+    given_up = EventNote.GIVEN_UP if not reason else ""
+    if not _release(
+        claim, reason=reason or _("认领人放弃认领。"), actor=actor, kind=kind, note_code=given_up
+    ):
         raise IllegalTransition(_("该认领已完成或已释放，不能再放弃。"))
     return claim
 
 
 def _release(
-    claim: WishClaim, *, reason: str, actor: User | None, overdue_at: dt.datetime | None = None
+    claim: WishClaim,
+    *,
+    reason: str,
+    actor: User | None,
+    kind: str,
+    note_code: str = "",
+    overdue_at: dt.datetime | None = None,
 ) -> bool:
     """Release an active claim; False when it is no longer active (or, for the job, no longer
     overdue): a fulfilment or another run got there first."""
@@ -254,7 +293,14 @@ def _release(
     claim.status, claim.released_at, claim.release_reason = ClaimStatus.RELEASED, now, reason[:200]
     wish = claim.wish
     wish.status = WishStatus.PUBLISHED
-    _event(wish, WishEventKind.RELEASED, actor_id=actor.pk if actor else None, note=reason)
+    _event(
+        wish,
+        WishEventKind.RELEASED,
+        actor_id=actor.pk if actor else None,
+        actor_kind=kind,
+        note_code=note_code,
+        note="" if note_code else reason,
+    )
     _emit(WishEventKind.RELEASED, wish, claim, reason=reason)
     _tell_claimant(claim, "wishes.released", _("心愿“%(title)s”已释放") % {"title": wish.title}, reason)
     _tell_moderators(wish, "wishes.released", _("心愿“%(title)s”已回到心愿墙") % {"title": wish.title})
@@ -276,7 +322,14 @@ def claims_expire(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     released = 0
     for claim in overdue:
         with transaction.atomic():
-            released += _release(claim, reason=str(EXPIRY_REASON), actor=None, overdue_at=now)
+            released += _release(
+                claim,
+                reason=str(EXPIRY_REASON),
+                actor=None,
+                kind=EventActor.SYSTEM,
+                note_code=EventNote.EXPIRED,
+                overdue_at=now,
+            )
     return released
 
 
@@ -313,7 +366,7 @@ def wish_fulfil(
     claim.refresh_from_db()
     wish = claim.wish
     wish.status = WishStatus.FULFILLED
-    _event(wish, WishEventKind.FULFILLED, actor_id=actor.pk, note=note)
+    _event(wish, WishEventKind.FULFILLED, actor_id=actor.pk, actor_kind=EventActor.CLAIMANT, note=note)
     _emit(WishEventKind.FULFILLED, wish, claim, hours=str(hours))
     _tell_moderators(wish, "wishes.fulfilled", _("心愿“%(title)s”已完成，待确认") % {"title": wish.title})
     _tell_resident(
@@ -391,8 +444,11 @@ def wish_confirm(
         # The team members who took part: the same record and totals each, in this transaction.
         for member in claim.participants.exclude(pk=claim.volunteer_id).order_by("pk"):
             _credit_hours(claim, actor, now, member)
-    label = _("居民") if actor is None else actor.real_name or actor.username
-    _event(wish, WishEventKind.CONFIRMED, actor_id=actor.pk if actor else None, label=label)
+    if actor is None:  # the resident, with the tracking code
+        _event(wish, WishEventKind.CONFIRMED, actor_id=None, actor_kind=EventActor.RESIDENT)
+    else:
+        label = actor.real_name or actor.username
+        _event(wish, WishEventKind.CONFIRMED, actor_id=actor.pk, actor_kind=EventActor.STAFF, label=label)
     _emit(WishEventKind.CONFIRMED, wish, claim, rating=rating)
     _tell_claimant(
         claim,
@@ -433,9 +489,24 @@ def _credit_hours(
 # --- Timeline, webhooks, messages ---------------------------------------------------------------
 
 
-def _event(wish: Wish, kind: str, *, actor_id: int | None, label: str = "", note: str = "") -> None:
+def _event(
+    wish: Wish,
+    kind: str,
+    *,
+    actor_id: int | None,
+    actor_kind: str,
+    label: str = "",
+    note: str = "",
+    note_code: str = "",
+) -> None:
     WishEvent.objects.create(
-        wish=wish, kind=kind, actor_id=actor_id, actor_label=label[:100], note=note[:500]
+        wish=wish,
+        kind=kind,
+        actor_id=actor_id,
+        actor_kind=actor_kind,
+        actor_label=label[:100],
+        note=note[:500],
+        note_code=note_code,
     )
 
 

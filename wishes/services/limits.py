@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
 PERIODS |= {"d": 86400, "day": 86400}
+# The open-wishes limit lifts when one of the mobile's wishes is closed (fulfilled, turned down),
+# which takes days, not seconds: an hour's Retry-After stops a partner's retry loop and promises nothing.
+OPEN_LIMIT_RETRY_AFTER = 3600
 
 
 class LimitExceeded(DomainError):
@@ -43,6 +46,11 @@ class WishLimitExceeded(LimitExceeded):
     """The mobile already has WISH_MAX_OPEN_PER_MOBILE wishes open."""
 
     code = "too_many_open_wishes"
+
+    def __init__(
+        self, message: str | None = None, *, retry_after: int | None = OPEN_LIMIT_RETRY_AFTER
+    ) -> None:
+        super().__init__(message, retry_after=retry_after)
 
 
 class SubmitRateExceeded(LimitExceeded):

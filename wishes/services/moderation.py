@@ -25,7 +25,16 @@ from portal.notifications import notify
 from portal.scoping import Action, can
 from portal.webhooks import emit
 from volunteers.models import Volunteer, VolunteerStatus
-from wishes.models import CATEGORY_SPECIALTY, Wish, WishCategory, WishEvent, WishEventKind, WishStatus
+from wishes.models import (
+    CATEGORY_SPECIALTY,
+    EventActor,
+    EventNote,
+    Wish,
+    WishCategory,
+    WishEvent,
+    WishEventKind,
+    WishStatus,
+)
 from wishes.services.resident_sms import tell_resident
 from wishes.services.submission import check_text, check_value, wish_webhook_data
 
@@ -56,10 +65,6 @@ def _check_actor(actor: User, wish: Wish) -> None:
         raise NotAllowed(_("该心愿不在您的审核范围内。"))
 
 
-def moderator_label(actor: User) -> str:
-    return _("审核人 %(name)s") % {"name": actor.masked_name}
-
-
 def _decide(wish: Wish, **changes: object) -> None:
     """submitted → the new status, or NotAwaitingModeration when someone decided first."""
     now = timezone.now()
@@ -76,7 +81,11 @@ def wish_approve(*, actor: User, wish: Wish) -> Wish:
     _check_actor(actor, wish)
     _decide(wish, status=WishStatus.PUBLISHED, published_at=timezone.now())
     WishEvent.objects.create(
-        wish=wish, kind=WishEventKind.APPROVED, actor=actor, actor_label=moderator_label(actor)
+        wish=wish,
+        kind=WishEventKind.APPROVED,
+        actor=actor,
+        actor_kind=EventActor.MODERATOR,
+        actor_label=actor.masked_name,
     )
     emit("wish.published", region=wish.community, data=wish_webhook_data(wish))
     _tell_volunteers(wish)
@@ -102,7 +111,12 @@ def wish_reject(*, actor: User, wish: Wish, reason: str) -> Wish:
         )
     _decide(wish, status=WishStatus.REJECTED, reject_reason=reason)
     WishEvent.objects.create(
-        wish=wish, kind=WishEventKind.REJECTED, actor=actor, actor_label=moderator_label(actor), note=reason
+        wish=wish,
+        kind=WishEventKind.REJECTED,
+        actor=actor,
+        actor_kind=EventActor.MODERATOR,
+        actor_label=actor.masked_name,
+        note=reason,
     )
     with translation.override(settings.LANGUAGE_CODE):
         text = _("您的微心愿“%(title)s”未通过审核：%(reason)s 凭查询码 %(code)s 可查看详情。") % {
@@ -135,13 +149,14 @@ def wish_edit(
     )
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])
-        labels = "、".join(str(Wish._meta.get_field(name).verbose_name) for name in changed)
         WishEvent.objects.create(
             wish=locked,
             kind=WishEventKind.EDITED,
             actor=actor,
-            actor_label=moderator_label(actor),
-            note=_("修改了：%(fields)s") % {"fields": labels},
+            actor_kind=EventActor.MODERATOR,
+            actor_label=actor.masked_name,
+            note_code=EventNote.EDITED,
+            note=",".join(changed),  # the fields' names: their labels are shown in the reader's language
         )
     return wish_approve(actor=actor, wish=locked) if publish else locked
 

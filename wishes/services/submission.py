@@ -32,7 +32,7 @@ from portal.privacy import mask_mobile, mask_name
 from portal.scoping import Action, Actor, can
 from portal.validators import normalize_mobile, normalize_person_name, validate_mobile, validate_person_name
 from portal.webhooks import emit
-from wishes.models import OPEN_WISH, Wish, WishCategory, WishChannel, WishEvent, WishEventKind
+from wishes.models import OPEN_WISH, EventActor, Wish, WishCategory, WishChannel, WishEvent, WishEventKind
 from wishes.services.limits import WishLimitExceeded, check_submit_rate, open_limit_message
 from wishes.services.resident_sms import tell_resident
 
@@ -210,7 +210,7 @@ def _store(wish: Wish, processed: ProcessedImage | None) -> Wish:
         wish.photo.name = media.store(wish, "photo", "wish.jpg", processed.display)
     wish.full_clean(exclude=["tracking_code", "submission_token"])
     _insert_with_fresh_code(wish)
-    WishEvent.objects.create(wish=wish, kind=WishEventKind.SUBMITTED, actor_label=submitter_label(wish))
+    WishEvent.objects.create(wish=wish, kind=WishEventKind.SUBMITTED, **submitter_fields(wish))
     emit("wish.submitted", region=wish.community, data=wish_webhook_data(wish))
     _tell_moderators(wish)
     with translation.override(settings.LANGUAGE_CODE):
@@ -282,14 +282,13 @@ def _insert_with_fresh_code(wish: Wish) -> None:
             wish.tracking_code = Wish._meta.get_field("tracking_code").get_default()
 
 
-def submitter_label(wish: Wish) -> str:
-    """Who submitted, as the timeline shows it: the resident masked, or the partner system."""
+def submitter_fields(wish: Wish) -> dict[str, str]:
+    """Who submitted, as the timeline stores it: the resident masked, and the partner system that
+    relayed it (the words around them are rendered when shown: ``WishEvent.actor_display``)."""
+    name = mask_name(wish.resident_name)
     if wish.channel != WishChannel.WEB and wish.partner:
-        return str(
-            _("%(partner)s（代居民 %(name)s 提交）")
-            % {"partner": wish.partner, "name": mask_name(wish.resident_name)}
-        )
-    return str(_("居民 %(name)s") % {"name": mask_name(wish.resident_name)})
+        return {"actor_kind": EventActor.PARTNER, "actor_label": name, "actor_via": wish.partner[:100]}
+    return {"actor_kind": EventActor.RESIDENT, "actor_label": name}
 
 
 def wish_webhook_data(wish: Wish) -> dict:

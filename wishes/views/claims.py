@@ -272,7 +272,9 @@ def _wish_by_code(code: str) -> Wish:
 def resident_confirm(request: HttpRequest, code: str) -> HttpResponse:
     """The resident confirms the fulfilment with their tracking code and rates it."""
     if not _lookup_allowed(request):
-        return render(request, "wishes/too_many_lookups.html", status=429)
+        response = render(request, "wishes/too_many_lookups.html", status=429)
+        response["Retry-After"] = "60"  # the budget is per minute
+        return response
     wish = _wish_by_code(code)
     return _confirm(request, wish, actor=None, code=code)
 
