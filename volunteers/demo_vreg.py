@@ -8,6 +8,7 @@ Idempotent: posts by (community, name), volunteers by their account's username.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 from collections.abc import Callable
 
@@ -40,10 +41,19 @@ def seed(*, scale: str, rng: random.Random, log: Log) -> None:
     if community is None:
         log("  vreg: 朝阳社区 missing (grids.demo runs first), skipped")
         return
+    _ensure_specialties()
     posts = _ensure_posts(community)
     added = _ensure_demo_volunteer(community, posts)
     added += _ensure_others(community, rng, posts)
     log(f"  vreg: posts {len(POSTS)} in 朝阳社区 · volunteers {added} added")
+
+
+def _ensure_specialties() -> None:
+    """The shipped specialties, as their data migration adds them: a database flushed after
+    migrating (the browser tests' live server) has none, and the demo's volunteers pick from them."""
+    shipped = importlib.import_module("volunteers.migrations.0002_specialties").SPECIALTIES
+    for order, (code, name) in enumerate(shipped):
+        Specialty.objects.get_or_create(code=code, defaults={"name": name, "order": order})
 
 
 def _ensure_posts(community: Region) -> dict[str, Post]:
