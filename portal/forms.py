@@ -36,7 +36,9 @@ class LoginForm(AuthenticationForm):
 
 class RoleAssignmentForm(forms.Form):
     user = forms.CharField(label=_("用户（用户名或手机号）"), max_length=150)
-    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    role = forms.ChoiceField(
+        label=_("角色"), choices=[(value, label) for value, label in Role.choices if value != Role.VOLUNTEER]
+    )
     region = forms.ModelChoiceField(label=_("区域"), queryset=Region.objects.none(), required=False)
     organization = forms.ModelChoiceField(
         label=_("党组织（支部书记必填）"), queryset=PartyOrganization.objects.none(), required=False

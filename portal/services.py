@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from grids.models import PartyOrganization, Region
 from portal import history
 from portal.errors import Conflict, NotAllowed
-from portal.models import STAFF_ROLE_LEVEL, RoleAssignment, User
+from portal.models import STAFF_ROLE_LEVEL, Role, RoleAssignment, User
 from portal.scoping import Action, can, forget_grants
 
 M = TypeVar("M", bound=models.Model)
@@ -95,6 +95,10 @@ def _stored_value(field: models.Field, value: Any) -> Any:
     return value
 
 
+# Given and taken with a status decided elsewhere: registration and the volunteer's approval.
+ROLES_GRANTED_ELSEWHERE = frozenset({Role.VOLUNTEER})
+
+
 @transaction.atomic
 def role_assign(
     *,
@@ -105,6 +109,8 @@ def role_assign(
     organization: PartyOrganization | None = None,
 ) -> RoleAssignment:
     """Grant ``role`` at a place inside the actor's scope; staff roles only strictly below it."""
+    if role in ROLES_GRANTED_ELSEWHERE:
+        raise NotAllowed(_("志愿者身份随志愿者注册和审核授予，不在此授权。"))
     assignment = RoleAssignment(
         user=user, role=role, region=region, organization=organization, granted_by=actor
     )
@@ -122,6 +128,8 @@ def role_assign(
 def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     if assignment.user_id == getattr(actor, "pk", None):
         raise NotAllowed(_("不能撤销自己的授权。"))
+    if assignment.role in ROLES_GRANTED_ELSEWHERE:
+        raise NotAllowed(_("志愿者身份随志愿者状态变化（暂停或归档），不在此撤销。"))
     if not can(actor, Action.MANAGE_ROLES, assignment, strict=assignment.role in STAFF_ROLE_LEVEL):
         raise NotAllowed()
     history.attribute(assignment, actor=actor)

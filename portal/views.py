@@ -39,14 +39,21 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+ROLES_PER_PAGE = 50
+
+
 @require(gates.MANAGE_ROLES)
 def role_list(request: HttpRequest) -> HttpResponse:
+    # The volunteer role comes with registration and goes with the volunteer's status (volunteer
+    # pages): listing the city's 100,000 of them here buried the staff grants this page manages.
     assignments = (
         RoleAssignment.objects.visible_to(request.user, Action.MANAGE_ROLES)
+        .exclude(role__in=services.ROLES_GRANTED_ELSEWHERE)
         .select_related("user", "region", "organization", "granted_by")
-        .order_by("region__path", "role", "user__username")
+        .order_by("region__path", "role", "user__username", "id")
     )
-    return render(request, "portal/role_list.html", {"assignments": assignments[:500]})
+    page = paginate(request, assignments, ROLES_PER_PAGE)
+    return render(request, "portal/role_list.html", {"assignments": page.object_list, "page": page})
 
 
 @require(gates.MANAGE_ROLES)

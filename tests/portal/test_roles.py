@@ -142,3 +142,37 @@ def test_role_page_permissions(world, client, newcomer, who, method, page, expec
     assert client.post(page, data).status_code == expected
     if expected != 302:
         assert domain_rows() == before
+
+
+def test_the_list_leaves_volunteer_roles_to_the_volunteer_pages_and_pages_through_the_rest(
+    world, client, django_assert_num_queries
+):
+    from portal import views
+
+    volunteers = UserFactory.create_batch(3)
+    for user in volunteers:
+        RoleAssignment.objects.create(user=user, role=Role.VOLUNTEER, region=world.haishu_community)
+    for user in UserFactory.create_batch(views.ROLES_PER_PAGE):
+        RoleAssignment.objects.create(user=user, role=Role.COMMUNITY_STAFF, region=world.haishu_community)
+    client.force_login(world.haishu_staff)
+
+    first = client.get("/roles/")
+    listed = {a.user_id for a in first.context["assignments"]}
+    assert len(listed) == views.ROLES_PER_PAGE and not listed & {u.pk for u in volunteers}
+    assert first.context["page"].has_next()
+    second = client.get("/roles/?page=2")
+    assert not {a.user_id for a in second.context["assignments"]} & listed
+
+
+def test_the_volunteer_role_is_neither_granted_nor_revoked_here(world, client, newcomer):
+    client.force_login(world.haishu_staff)
+    response = client.post(
+        "/roles/new/", {"user": "newcomer", "role": Role.VOLUNTEER, "region": world.haishu_community.pk}
+    )
+    assert response.status_code == 200 and "role" in response.context["form"].errors
+    held = RoleAssignment.objects.create(user=newcomer, role=Role.VOLUNTEER, region=world.haishu_community)
+
+    client.post(f"/roles/{held.pk}/revoke/")
+
+    assert RoleAssignment.objects.filter(pk=held.pk).exists()
+    assert not RoleAssignment.objects.filter(user=newcomer).exclude(pk=held.pk).exists()
