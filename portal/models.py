@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -109,6 +110,11 @@ class RoleAssignment(models.Model):
             models.UniqueConstraint(
                 fields=["user", "role", "region", "organization"], name="unique_role_assignment"
             ),
+        ]
+        indexes = [
+            # The role list (staff grants by place): a district's 10,000 volunteer roles, given by
+            # registration and not listed there, were read and dropped on every view.
+            models.Index(fields=["region"], condition=~Q(role="volunteer"), name="role_grant_by_region"),
         ]
 
     def __str__(self) -> str:
