@@ -13,47 +13,27 @@ scheduled run skips when it is held, a member's recompute waits for it (it is sh
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from fengling.models import MonthlyScore, ScoreEvent, YearlyRating
 from fengling.selectors import rating_for
 from grids.models import PartyMember
+from portal import locks
 
 # pg_advisory_lock's key: "feng" in ASCII.
 LOCK_KEY = 0x66656E67
-_local_lock = threading.Lock()
 # Rows per INSERT: a city's year is up to 300,000 members' rows.
 BATCH = 5000
 
 
-@contextmanager
-def exclusive(*, wait: bool) -> Iterator[bool]:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_lock(%s)" if wait else "SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]
-            )
-            got = True if wait else bool(cursor.fetchone()[0])
-        try:
-            yield got
-        finally:
-            if got:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-        return
-    got = _local_lock.acquire(blocking=wait)
-    try:
-        yield got
-    finally:
-        if got:
-            _local_lock.release()
+def exclusive(*, wait: bool) -> AbstractContextManager[bool]:
+    """Hold this module's lock; yields whether it was obtained (always True when ``wait``)."""
+    return locks.exclusive(LOCK_KEY, wait=wait)
 
 
 def _month_rows(events, month: dt.date, now: dt.datetime) -> list[MonthlyScore]:

@@ -13,18 +13,15 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from portal import jobs
+from portal import jobs, locks
 from portal.stats import aggregate, health
 from portal.stats.models import RunKind, RunStatus, StatsRebuildJob, StatsRun
 
@@ -32,31 +29,11 @@ log = logging.getLogger(__name__)
 
 # pg_advisory_lock's key: "dash" in ASCII, one lock for every aggregation run.
 LOCK_KEY = 0x64617368
-_local_lock = threading.Lock()
 
 
-@contextmanager
-def exclusive(*, wait: bool) -> Iterator[bool]:
-    """Hold the aggregation lock; yields whether it was obtained (always True when ``wait``)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_lock(%s)" if wait else "SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]
-            )
-            got = True if wait else bool(cursor.fetchone()[0])
-        try:
-            yield got
-        finally:
-            if got:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-        return
-    got = _local_lock.acquire(blocking=wait)
-    try:
-        yield got
-    finally:
-        if got:
-            _local_lock.release()
+def exclusive(*, wait: bool) -> AbstractContextManager[bool]:
+    """Hold this module's lock; yields whether it was obtained (always True when ``wait``)."""
+    return locks.exclusive(LOCK_KEY, wait=wait)
 
 
 def last_success() -> StatsRun | None:
