@@ -3,12 +3,17 @@ number of queries, and a live refresh that answers 304 when nothing changed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from grids.models import Region, RegionLevel
 from tests.wishes.claim_helpers import _media_in_tmp, confirmed, published, volunteer  # noqa: F401
+from volunteers.models import Specialty
 from wishes.models import WishCategory
-from wishes.selectors.wall import WALL_PAGE_SIZE
+from wishes.selectors.wall import SUGGESTIONS, WALL_PAGE_SIZE, for_specialties, near_me
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +88,48 @@ def test_a_volunteer_sees_wishes_near_them_first(client, world):
     response = client.get(reverse("wishes:wall"))
     assert [w.title for w in response.context["near_me"]] == ["本社区的心愿"]
     assert "认领" in response.content.decode()
+
+
+def test_near_me_ranks_community_then_street_then_district_whatever_is_newer(world):
+    haishu = world.haishu_street
+    neighbour = Region.objects.create(
+        code="330203001002", name="海曙区二社区", level=RegionLevel.COMMUNITY, parent=haishu
+    )
+    other_street = Region.objects.create(
+        code="330203002", name="海曙区二街道", level=RegionLevel.STREET, parent=world.haishu
+    )
+    far = Region.objects.create(
+        code="330203002001", name="海曙区远社区", level=RegionLevel.COMMUNITY, parent=other_street
+    )
+    now = timezone.now()
+    # The farther, the newer: a ranking by date alone would put them first.
+    mine = published(world, title="本社区", published_at=now - dt.timedelta(days=3))
+    street = published(world, community=neighbour, title="本街道", published_at=now - dt.timedelta(days=2))
+    for n in range(SUGGESTIONS):
+        published(world, community=far, title=f"本区{n}", published_at=now - dt.timedelta(hours=n))
+    published(world, community=world.jiangbei_community, title="江北", published_at=now)
+    me = volunteer(world)
+    assert [w.title for w in near_me(me)] == [mine.title, street.title, "本区0", "本区1"]
+
+
+def test_specialty_wishes_come_from_the_district_first_then_the_city(world):
+    medical = Specialty.objects.get_or_create(code="medical", defaults={"name": "医疗"})[0]
+    me = volunteer(world)
+    me.specialties.set([medical])
+    now = timezone.now()
+    health = WishCategory.HEALTH
+    ours = published(world, category=health, title="海曙的药箱", published_at=now - dt.timedelta(days=9))
+    for n in range(SUGGESTIONS):
+        published(
+            world,
+            community=world.jiangbei_community,
+            category=health,
+            title=f"江北的药箱{n}",
+            published_at=now - dt.timedelta(hours=n),
+        )
+    published(world, category=WishCategory.SCHOOLING, title="海曙的书包", published_at=now)
+    titles = [w.title for w in for_specialties(me)]
+    assert titles == [ours.title, "江北的药箱0", "江北的药箱1", "江北的药箱2"]
 
 
 def test_visitors_see_no_claim_button(client, world):

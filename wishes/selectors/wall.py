@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from grids.models import Region
@@ -92,17 +92,14 @@ def wall_thanks() -> list[Wish]:
 def near_me(volunteer: Volunteer, limit: int = SUGGESTIONS) -> list[Wish]:
     """Published wishes of the volunteer's district: their community first, then their street."""
     community = volunteer.community
-    closeness = Case(
-        When(community_id=community.pk, then=Value(0)),
-        When(community__parent_id=community.parent_id, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return list(
-        Wish.objects.filter(status=WishStatus.PUBLISHED, district_code=volunteer.district_code)
-        .select_related("community")
-        .annotate(closeness=closeness)
-        .order_by("closeness", "-published_at", "-id")[:limit]
+    published = Wish.objects.filter(status=WishStatus.PUBLISHED)
+    return _nearest_first(
+        [
+            published.filter(community_id=community.pk),
+            published.filter(community__parent_id=community.parent_id),
+            published.filter(district_code=volunteer.district_code),
+        ],
+        limit,
     )
 
 
@@ -112,17 +109,30 @@ def for_specialties(volunteer: Volunteer, limit: int = SUGGESTIONS) -> list[Wish
     categories = [category for category, code in CATEGORY_SPECIALTY.items() if code in codes]
     if not categories:
         return []
-    mine = Case(
-        When(district_code=volunteer.district_code, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return list(
-        Wish.objects.filter(status=WishStatus.PUBLISHED, category__in=categories)
+    wanted = Wish.objects.filter(status=WishStatus.PUBLISHED, category__in=categories)
+    return _nearest_first([wanted.filter(district_code=volunteer.district_code), wanted], limit)
+
+
+def _nearest_first(rings: list[QuerySet[Wish]], limit: int) -> list[Wish]:
+    """The newest ``limit`` wishes of the first ring, then of the next, and so on, in one query.
+
+    Each ring reads only its own newest few (an index range of ``wish_district_wall`` or
+    ``wish_wall_newest`` that stops at ``limit``): ranking the whole district or city by nearness
+    sorted every published wish in it (22 ms for the city's 28,000). A wish in several rings
+    counts in the nearest. The slices sit in ``IN`` subqueries because SQLite refuses a sliced
+    member of a UNION.
+    """
+    parts = [
+        Wish.objects.filter(pk__in=ring.order_by("-published_at", "-id").values("pk")[:limit])
+        .annotate(ring=Value(n, output_field=IntegerField()))
         .select_related("community")
-        .annotate(mine=mine)
-        .order_by("mine", "-published_at", "-id")[:limit]
-    )
+        .order_by()
+        for n, ring in enumerate(rings)
+    ]
+    found: dict[int, Wish] = {}
+    for wish in parts[0].union(*parts[1:], all=True).order_by("ring", "-published_at", "-id"):
+        found.setdefault(wish.pk, wish)
+    return list(found.values())[:limit]
 
 
 def claiming_volunteer(user: object) -> Volunteer | None:
