@@ -192,18 +192,24 @@ def _with_user(volunteer: Volunteer | None, user: object) -> Volunteer | None:
     return volunteer
 
 
-def claims_of(volunteer: Volunteer) -> QuerySet[WishClaim]:
-    """The claims a volunteer made or shares: their own, and their teams' (帮帮团)."""
+def claims_of(volunteer: Volunteer, *, statuses: list[str] | None = None) -> QuerySet[WishClaim]:
+    """The claims a volunteer made or shares: their own, and their teams' (帮帮团).
+
+    The two kinds are found apart and joined by id: ``claimed_by = me OR team IN (my teams)`` is
+    one condition no index answers, and PostgreSQL read the city's 18,000 live claims to find a
+    volunteer's few (11 ms on every my page).
+    """
     teams = volunteer.memberships.filter(status=MembershipStatus.APPROVED).values("team_id")
-    return (
-        WishClaim.objects.filter(Q(claimed_by_id=volunteer.user_id) | Q(team_id__in=teams))
-        .select_related("wish__community", "team", "organization", "welfare_org", "volunteer")
-        .order_by("-claimed_at", "-id")
-    )
+    own = WishClaim.objects.filter(claimed_by_id=volunteer.user_id)
+    shared = WishClaim.objects.filter(team_id__in=teams)
+    if statuses is not None:
+        own, shared = own.filter(status__in=statuses), shared.filter(status__in=statuses)
+    ids = own.order_by().values("pk").union(shared.order_by().values("pk"))
+    return WishClaim.objects.filter(pk__in=ids).order_by("-claimed_at", "-id")
 
 
 def live_claims_of(volunteer: Volunteer) -> QuerySet[WishClaim]:
-    return claims_of(volunteer).filter(status__in=[ClaimStatus.ACTIVE, ClaimStatus.FULFILLED])
+    return claims_of(volunteer, statuses=[ClaimStatus.ACTIVE, ClaimStatus.FULFILLED])
 
 
 def is_overdue(claim: WishClaim) -> bool:

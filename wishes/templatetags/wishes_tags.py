@@ -13,7 +13,10 @@ register = template.Library()
 @register.inclusion_tag("wishes/includes/my_wishes.html")
 def my_wishes(volunteer: Volunteer) -> dict[str, object]:
     """The volunteer's live claims, their own and their teams' (one query)."""
-    return {"claims": list(selectors.live_claims_of(volunteer)[:5])}
+    claims = (
+        selectors.live_claims_of(volunteer).select_related("wish").only("status", "deadline", "wish__title")
+    )
+    return {"claims": list(claims[:5])}
 
 
 @register.inclusion_tag("wishes/includes/wishes_for_you.html")

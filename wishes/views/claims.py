@@ -204,7 +204,11 @@ def batch_claim(request: HttpRequest) -> HttpResponse:
 @require(gates.ACTIVE_VOLUNTEER)
 def my_claims(request: HttpRequest) -> HttpResponse:
     volunteer = active_volunteer_of(request.user)
-    claims = list(selectors.claims_of(volunteer)[:50])
+    claims = list(
+        selectors.claims_of(volunteer).select_related(
+            "wish__community", "team", "organization", "welfare_org", "volunteer"
+        )[:50]
+    )
     live = [c for c in claims if c.status in (ClaimStatus.ACTIVE, ClaimStatus.FULFILLED)]
     done = [c for c in claims if c not in live]
     context = {
