@@ -164,3 +164,17 @@ def test_another_districts_volunteer_cannot_open_the_fulfil_page(client, world, 
         format="multipart",
     )
     assert response.status_code in (403, 404)
+
+
+def test_a_team_claim_is_in_every_approved_members_claims_and_no_one_elses(world, team_claim):
+    from wishes.selectors.wall import claims_of, live_claims_of
+
+    claim, leader, members, pending = team_claim
+    own = wish_claim(wish=published(world), volunteer=members[0])
+    assert list(claims_of(members[0])) == [own, claim]  # newest first, each once
+    assert list(live_claims_of(leader)) == [claim]
+    assert list(claims_of(members[1])) == [claim]
+    assert list(claims_of(pending)) == [] and list(claims_of(volunteer(world))) == []
+    own.status = ClaimStatus.RELEASED
+    own.save(update_fields=["status"])
+    assert list(live_claims_of(members[0])) == [claim]
