@@ -23,6 +23,16 @@ from wishes.models import CATEGORY_SPECIALTY, ClaimStatus, Wish, WishClaim, Wish
 WALL_PAGE_SIZE = 20
 SUGGESTIONS = 4
 THANKS_SHOWN = 6
+# What a wish card shows (wishes/includes/wish_card.html): suggestions read no more.
+CARD_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "status",
+    "published_at",
+    "resident_name",
+    "community__name",
+)
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,7 @@ def _nearest_first(rings: list[QuerySet[Wish]], limit: int) -> list[Wish]:
         Wish.objects.filter(pk__in=ring.order_by("-published_at", "-id").values("pk")[:limit])
         .annotate(ring=Value(n, output_field=IntegerField()))
         .select_related("community")
+        .only(*CARD_FIELDS)
         .order_by()
         for n, ring in enumerate(rings)
     ]
