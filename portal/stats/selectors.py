@@ -7,7 +7,7 @@ which the jobs wrote. The number of queries is the same for a grid and for the w
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -47,7 +47,6 @@ class Dashboard:
     branches: list[BranchHealth]
     waiting_wishes: list[Wish]
     freshness: StatsRun | None
-    ancestors: list[Region] = field(default_factory=list)
 
     @property
     def has_snapshot(self) -> bool:
@@ -71,7 +70,15 @@ class Dashboard:
         return [b for b in self.branches if b.red_streak >= 2]
 
 
-def dashboard(user: Viewer, node: Region, *, today: dt.date | None = None) -> Dashboard:
+def freshness() -> StatsRun | None:
+    """The last finished run: when the figures were computed, and the version of every page's body."""
+    return StatsRun.objects.filter(status=RunStatus.DONE).order_by("-finished_at", "-id").first()
+
+
+def dashboard(
+    user: Viewer, node: Region, fresh: StatsRun | None, *, today: dt.date | None = None
+) -> Dashboard:
+    """The figures of a node's page, as of the run ``fresh`` (``freshness()``)."""
     today = today or timezone.localdate()
     month = today.replace(day=1)
     snapshots = StatSnapshot.objects.visible_to(user)
@@ -118,8 +125,6 @@ def dashboard(user: Viewer, node: Region, *, today: dt.date | None = None) -> Da
         .select_related("community")
         .order_by("published_at", "id")[:5]
     )
-    # 6. How fresh the figures are.
-    freshness = StatsRun.objects.filter(status=RunStatus.DONE).order_by("-finished_at", "-id").first()
     return Dashboard(
         node=node,
         month=month,
@@ -131,8 +136,7 @@ def dashboard(user: Viewer, node: Region, *, today: dt.date | None = None) -> Da
         health_month=health_month,
         branches=branches,
         waiting_wishes=waiting,
-        freshness=freshness,
-        ancestors=_ancestors(user, node),
+        freshness=fresh,
     )
 
 
@@ -153,7 +157,7 @@ def _trend_point(month: dt.date, by_month: dict[dt.date, StatSnapshot]) -> dict[
     }
 
 
-def _ancestors(user: Viewer, node: Region) -> list[Region]:
+def ancestors(user: Viewer, node: Region) -> list[Region]:
     """The breadcrumbs above the node that the user may open (no link that would be a 404)."""
     codes = node.ancestor_codes()
     if not codes:

@@ -51,7 +51,7 @@ def test_colour_counts_stored_equal_the_branch_rows_at_every_node(small_world):
     assert current.get(region=w.jiangbei).branch_colours == {"red": 1}
     # The page shows the stored counts, and no longer counts the branches itself.
     for node in (w.city, w.haishu, w.haishu_grid):
-        assert selectors.dashboard(w.city_staff, node).colours == colour_counts(node.path)
+        assert selectors.dashboard(w.city_staff, node, None).colours == colour_counts(node.path)
 
 
 def test_colour_counts_are_a_stock_kept_by_older_rows(small_world):
