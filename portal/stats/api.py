@@ -13,7 +13,7 @@ from portal.stats.models import Period, StatSnapshot
 
 
 class SnapshotFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(field_name="region__code", label=_("区划代码"))
+    region = django_filters.CharFilter(field_name="region__code", max_length=15, label=_("区划代码"))
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("层级"))
     period = django_filters.ChoiceFilter(choices=Period.choices, label=_("周期"))
     since = django_filters.DateFilter(field_name="period_start", lookup_expr="gte", label=_("起始日期（含）"))

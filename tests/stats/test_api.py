@@ -31,3 +31,5 @@ def test_filters_and_bad_input(small_world):
     assert client.get("/api/v1/stats/", {"since": "not-a-date"}).status_code == 400
     assert client.get("/api/v1/stats/", {"period": "week"}).status_code == 400
     assert client.get(f"/api/v1/stats/{10**30}/").status_code == 404
+    # A region code longer than any code (a district's is 6 digits, a grid's 12) is refused.
+    assert client.get("/api/v1/stats/", {"region": "9" * 30}).status_code == 400
