@@ -1,13 +1,12 @@
-"""A resident submits a wish on a phone, with JavaScript off and on, gets a tracking code, the
-community's staff approve it, and the resident follows it with the code: every page passes axe,
-and each step of the form fits in three screens of a 375-px phone."""
+"""A resident submits a wish on a phone with JavaScript off, gets a tracking code, the community's
+staff approve it, and the resident follows it with the code: every page passes axe, and each step
+of the form fits in three screens of a 375-px phone. The same form with the script on is the first
+step of test_wish_lifecycle.py, which follows the wish to its confirmation."""
 
 from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING
-
-import pytest
 
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, PHONE_VIEWPORT, assert_accessible, expect, login
 from wishes.models import Wish, WishStatus
@@ -20,17 +19,17 @@ SCREENS = 3
 SHOTS = os.environ.get("WISH_SCREENSHOTS", "")
 
 
-def phone(browser: Browser, *, javascript: bool) -> Page:
+def phone(browser: Browser) -> Page:
     context = browser.new_context(
-        viewport=PHONE_VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai", java_script_enabled=javascript
+        viewport=PHONE_VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai", java_script_enabled=False
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     return context.new_page()
 
 
-def check(page: Page, step: str, *, javascript: bool) -> None:
+def check(page: Page, step: str) -> None:
     """axe passes, nothing scrolls sideways, and the step is at most three screens long."""
-    accessible(page, step, javascript=javascript)
+    accessible(page, step)
     # Playwright measures in a world of its own, so this works with the page's scripts off too.
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height <= SCREENS * PHONE_VIEWPORT["height"], f"{step}: {height}px is more than {SCREENS} screens"
@@ -40,23 +39,21 @@ def check(page: Page, step: str, *, javascript: bool) -> None:
         page.screenshot(path=os.path.join(SHOTS, f"{step}.png"), full_page=True)
 
 
-def accessible(page: Page, step: str, *, javascript: bool = True) -> None:
-    if not javascript:
-        # axe is a script: the same page (same cookies, a GET) is checked in a twin with scripts on.
-        twin = page.context.browser.new_context(
-            viewport=PHONE_VIEWPORT, locale="zh-CN", storage_state=page.context.storage_state()
-        )
-        try:
-            twin_page = twin.new_page()
-            twin_page.goto(page.url)
-            assert_accessible(twin_page, step)
-        finally:
-            twin.close()
-        return
-    assert_accessible(page, step)
+def accessible(page: Page, step: str) -> None:
+    # axe is a script: the same page (same cookies, a GET) is checked in a twin with scripts on.
+    twin = page.context.browser.new_context(
+        viewport=PHONE_VIEWPORT, locale="zh-CN", storage_state=page.context.storage_state()
+    )
+    try:
+        twin_page = twin.new_page()
+        twin_page.goto(page.url)
+        assert_accessible(twin_page, step)
+    finally:
+        twin.close()
 
 
-def pick_place(page: Page, world, *, javascript: bool) -> None:
+def pick_place(page: Page, world) -> None:
+    """One list a page: the server fills the next one."""
     choices = (
         ("#id_district", world.haishu.code),
         ("#id_street", world.haishu_street.code),
@@ -65,10 +62,6 @@ def pick_place(page: Page, world, *, javascript: bool) -> None:
     for selector, code in choices:
         expect(page.locator(selector)).to_be_visible()
         page.locator(selector).select_option(code)
-        if not javascript:  # one list a page: the server fills the next one
-            with page.expect_navigation():
-                page.get_by_role("button", name="下一步").click()
-    if javascript:  # the lists filled in place; one press goes on to the wish
         with page.expect_navigation():
             page.get_by_role("button", name="下一步").click()
 
@@ -83,36 +76,35 @@ def fill_wish(page: Page) -> None:
     page.get_by_label("我已阅读并同意《个人信息处理说明》").check()
 
 
-@pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
-def test_a_resident_submits_a_wish_and_staff_approve_it(browser, live_server, world, javascript):
-    resident = phone(browser, javascript=javascript)
+def test_a_resident_submits_a_wish_without_javascript_and_staff_approve_it(browser, live_server, world):
+    resident = phone(browser)
     resident.goto(live_server.url + "/")
     with resident.expect_navigation():
         resident.locator(".hero-actions").get_by_role("link", name="提交微心愿").click()
-    check(resident, f"1-place-{javascript}", javascript=javascript)
-    pick_place(resident, world, javascript=javascript)
+    check(resident, "1-place")
+    pick_place(resident, world)
     expect(resident.get_by_role("heading", name="写下您的心愿")).to_be_visible()
     expect(resident.locator(".wish-place-chosen")).to_contain_text(world.haishu_community.name)
-    check(resident, f"2-form-{javascript}", javascript=javascript)
+    check(resident, "2-form")
 
     fill_wish(resident)
     with resident.expect_navigation():
         resident.get_by_role("button", name="提交心愿").click()
     expect(resident.get_by_role("heading", name="心愿已提交")).to_be_visible()
-    check(resident, f"3-code-{javascript}", javascript=javascript)
+    check(resident, "3-code")
     wish = Wish.objects.get()
     code = resident.locator(".tracking-code").get_attribute("data-code")
     assert code == wish.tracking_code
     expect(resident.locator(".tracking-code span")).to_have_count(3)  # ACD4 · 7FGH · JK, read aloud in groups
 
-    staff = phone(browser, javascript=javascript)
+    staff = phone(browser)
     login(staff, live_server.url, "haishu-community", "pass-1234-word")
     staff.goto(live_server.url + "/wishes/moderation/")
-    check(staff, f"4-queue-{javascript}", javascript=javascript)
+    check(staff, "4-queue")
     with staff.expect_navigation():
         staff.get_by_role("link", name="审核 想要一把轮椅").click()
     expect(staff.get_by_text("13812345678")).to_be_visible()  # staff in scope see the full contact
-    accessible(staff, "moderation page", javascript=javascript)
+    accessible(staff, "moderation page")
     with staff.expect_navigation():
         staff.get_by_role("button", name="审核通过并发布").click()
     expect(staff.locator(".messages")).to_contain_text("已发布到心愿墙")
@@ -125,17 +117,17 @@ def test_a_resident_submits_a_wish_and_staff_approve_it(browser, live_server, wo
     expect(resident.locator(".wish-timeline")).to_contain_text("审核通过")
     body = resident.locator("main").inner_text()
     assert "王小梅" not in body and "13812345678" not in body and "王*梅" in body
-    check(resident, f"5-track-{javascript}", javascript=javascript)
+    check(resident, "5-track")
 
 
 def test_a_mistyped_code_is_found_in_any_case_with_spaces(browser, live_server, world):
     from tests.wishes.factories import WishFactory
 
     wish = WishFactory(community=world.haishu_community)
-    resident = phone(browser, javascript=False)
+    resident = phone(browser)
     resident.goto(live_server.url + "/wishes/track/")
     resident.get_by_label("查询码").fill(wish.tracking_code_display.lower().replace("-", " "))
     with resident.expect_navigation():
         resident.get_by_role("button", name="查询").click()
     expect(resident.get_by_role("heading", name=wish.title)).to_be_visible()
-    accessible(resident, "tracking page", javascript=False)
+    accessible(resident, "tracking page")

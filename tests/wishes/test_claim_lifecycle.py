@@ -138,6 +138,11 @@ def test_fulfilling_twice_or_after_release_is_refused(world):
         wish_fulfil(claim=claim, actor=claim.claimed_by, note="again", hours=Decimal("1"), evidence=photo())
     with pytest.raises(IllegalTransition):
         claim_release(claim=claim, actor=claim.claimed_by)
+    given_up = claimed(world)
+    claim_release(claim=given_up, actor=given_up.claimed_by)
+    with pytest.raises(IllegalTransition):
+        wish_fulfil(claim=given_up, actor=given_up.claimed_by, note="x", hours=Decimal("1"), evidence=photo())
+    assert WishClaim.objects.get(pk=given_up.pk).status == ClaimStatus.RELEASED
 
 
 def test_the_resident_confirms_with_the_code_and_the_hours_are_credited(world):

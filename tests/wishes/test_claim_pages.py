@@ -90,6 +90,18 @@ def test_the_resident_confirms_with_the_tracking_code(client, world):
     assert "太感谢了" in client.get(reverse("wishes:wall")).content.decode()
 
 
+def test_the_tracking_page_leads_to_the_confirmation_once_the_wish_is_fulfilled(client, world):
+    # The SMS says "请用查询码确认并评价": the code opens the tracking page, which must lead on.
+    claim = claimed(world)
+    confirm = reverse("wishes:resident_confirm", args=[claim.wish.tracking_code])
+    track = reverse("wishes:track_wish", args=[claim.wish.tracking_code])
+    assert confirm not in client.get(track).content.decode()
+    claim = fulfilled(world)
+    html = client.get(reverse("wishes:track_wish", args=[claim.wish.tracking_code])).content.decode()
+    confirm = reverse("wishes:resident_confirm", args=[claim.wish.tracking_code])
+    assert f'href="{confirm}"' in html and "确认并评价" in html
+
+
 def test_a_bad_code_is_404_and_lookups_are_rate_limited(client, world):
     assert client.get(reverse("wishes:resident_confirm", args=["NOPE"])).status_code == 404
     assert client.get(reverse("wishes:resident_confirm", args=["3333333333"])).status_code == 404

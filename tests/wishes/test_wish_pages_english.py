@@ -60,3 +60,15 @@ def test_the_tracking_page_and_a_code_not_found(client, world):
     assert "Published" in text and not CJK.findall(text), text
     text = english(client, reverse("wishes:track_wish", args=["ACDEFGHJKM"]))
     assert "No wish has this tracking code" in text and not CJK.findall(text), text
+
+
+def test_a_fulfilled_wish_asks_for_the_confirmation_in_english(client, world, settings, tmp_path):
+    from tests.wishes.claim_helpers import fulfilled
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    claim = fulfilled(world)
+    wish = claim.wish
+    data = (wish.title, wish.description, "王*梅", claim.claimant_name, claim.fulfil_note)
+    places = (world.haishu.name, world.haishu_street.name, world.haishu_community.name)
+    text = english(client, reverse("wishes:track_wish", args=[wish.tracking_code]), data + places)
+    assert "Confirm and rate" in text and not CJK.findall(text), text
