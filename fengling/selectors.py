@@ -56,6 +56,20 @@ def members_visible(actor: Any, action: str = Action.VIEW) -> QuerySet[PartyMemb
     )
 
 
+def member_for_page(actor: Any, pk: int) -> PartyMember | None:
+    """The member ``pk`` if it lies in the actor's scope (else None: a 404, as for a missing id)."""
+    return members_visible(actor).select_related("organization__region").filter(pk=pk).first()
+
+
+def event_for_page(actor: Any, pk: int) -> ScoreEvent | None:
+    return (
+        ScoreEvent.objects.visible_to(actor)
+        .select_related("member", "behaviour", "organization__region")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def member_events(member: PartyMember) -> QuerySet[ScoreEvent]:
     return ScoreEvent.objects.filter(member=member).select_related("behaviour", "recorded_by")
 

@@ -4,7 +4,7 @@ corrections, "my score", the red/black list and the city's indicator sets."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,24 +19,29 @@ from django.views.decorators.http import require_POST
 from fengling import selectors, services
 from fengling.forms import BehaviourForm, BoardForm, CloseForm, CorrectForm, RecordForm
 from fengling.gates import INDICATORS, MY_SCORE
-from fengling.models import BoardKind, BoardStatus, Dimension, IndicatorSet, MonthlyScore, ScoreEvent
+from fengling.models import BoardKind, BoardStatus, Dimension, IndicatorSet, MonthlyScore
 from grids.models import PartyMember, Region, RegionLevel
 from portal import gates
 from portal.errors import DomainError
-from portal.pages import add_service_error, paginate, require
+from portal.pages import add_service_error, found_or_404, paginate, require
 from portal.scoping import Action, can
 
 PAGE_SIZE = 50
 BOARD_PREVIEW = 20  # entries of each list on the board's first view
 NAV = "fengling"
+T = TypeVar("T")
 
 
-def _member_or_refuse(request: HttpRequest, pk: int, action: str) -> PartyMember:
-    """A member the user may act on: missing is 404, another organization's member is 403."""
-    member = get_object_or_404(PartyMember.objects.select_related("organization__region"), pk=pk)
-    if not can(request.user, action, member):
+def _member_or_404(request: HttpRequest, pk: int, action: str = Action.VIEW) -> PartyMember:
+    """A member in the user's scope: missing and out of scope alike are 404 (another district's ids
+    are not confirmed to exist); in scope but without the right to ``action``, 403."""
+    return _allowed(request, found_or_404(selectors.member_for_page(request.user, pk)), action)
+
+
+def _allowed(request: HttpRequest, obj: T, action: str) -> T:
+    if action != Action.VIEW and not can(request.user, action, obj):
         raise PermissionDenied
-    return member
+    return obj
 
 
 def _year_summary(member: PartyMember, year: int) -> dict[str, Any]:
@@ -91,7 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require(gates.STAFF_VIEW)
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member_or_refuse(request, pk, Action.VIEW)
+    member = _member_or_404(request, pk)
     return render(request, "fengling/member.html", _member_context(request, member) | {"nav_active": NAV})
 
 
@@ -110,7 +115,7 @@ def _member_context(request: HttpRequest, member: PartyMember) -> dict[str, Any]
 @require(gates.CHANGE)
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     """Score an event: member (from the list), behaviour, date, note, optional photo: one screen."""
-    member = _member_or_refuse(request, pk, Action.CHANGE)
+    member = _member_or_404(request, pk, Action.CHANGE)
     behaviours = list(selectors.behaviours_for(member).select_related("indicator_set"))
     form = RecordForm(request.POST or None, request.FILES or None, behaviours=behaviours)
     if request.method == "POST" and form.is_valid():
@@ -139,9 +144,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(gates.CHANGE)
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(ScoreEvent.objects.select_related("member", "behaviour"), pk=pk)
-    if not can(request.user, Action.CHANGE, event):
-        raise PermissionDenied
+    event = _allowed(request, found_or_404(selectors.event_for_page(request.user, pk)), Action.CHANGE)
     form = CorrectForm(request.POST or None, initial={"points": 0})
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,7 +233,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @require(gates.CHANGE)
 def board_add(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member_or_refuse(request, pk, Action.CHANGE)
+    member = _member_or_404(request, pk, Action.CHANGE)
     default_deadline = timezone.localdate() + dt.timedelta(days=settings.FENGLING_BLACK_DAYS)
     form = BoardForm(
         request.POST or None, initial={"kind": BoardKind.RED, "red_points": 5, "deadline": default_deadline}
@@ -265,11 +268,9 @@ def _board_url() -> str:
 @require(gates.CHANGE)
 @require_POST
 def board_close(request: HttpRequest, pk: int) -> HttpResponse:
-    from fengling.models import BoardEntry
-
-    entry = get_object_or_404(BoardEntry.objects.select_related("organization"), pk=pk)
-    if not can(request.user, Action.CHANGE, entry):
-        raise PermissionDenied
+    entry = _allowed(
+        request, found_or_404(selectors.board_entries(request.user).filter(pk=pk).first()), Action.CHANGE
+    )
     form = CloseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写整改情况。"))
