@@ -105,6 +105,8 @@ class OrganizationField(models.Model):
         PartyOrganization, on_delete=models.CASCADE, related_name="+", verbose_name=_("党组织")
     )
     field = models.CharField(_("领域"), max_length=20, choices=Field.choices)
+    # Who chose the field, when, and what it was before (set by staff on the field page).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("党组织所属领域")

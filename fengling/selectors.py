@@ -27,17 +27,32 @@ _UNSET = object()
 
 
 def field_of(organization: PartyOrganization) -> str:
-    """The field whose set scores the organization's members: its own or its nearest ancestor's
-    ``OrganizationField``; without one, a village's organizations (the region's name ends in 村)
-    are 农村 and all others 社区. One query."""
+    """The field whose set scores the organization's members (see ``field_source``). One query."""
+    return field_source(organization)[0]
+
+
+def field_source(organization: PartyOrganization) -> tuple[str, int | None]:
+    """The organization's field and the id of the organization that set it: its own or its nearest
+    ancestor's ``OrganizationField``; without one (source None), a village's organizations (the
+    region's name ends in 村) are 农村 and all others 社区. One query."""
     ids = [int(pk) for pk in organization.path.strip("/").split("/") if pk.isdigit()] or [organization.pk]
     chosen = dict(
         OrganizationField.objects.filter(organization_id__in=ids).values_list("organization_id", "field")
     )
     for pk in reversed(ids):
         if pk in chosen:
-            return chosen[pk]
-    return Field.RURAL if organization.region.name.endswith("村") else Field.COMMUNITY
+            return chosen[pk], pk
+    return (Field.RURAL if organization.region.name.endswith("村") else Field.COMMUNITY), None
+
+
+def organization_for_page(actor: Any, pk: int) -> PartyOrganization | None:
+    """The organization ``pk`` if it lies in the actor's scope (else None: a 404)."""
+    return (
+        PartyOrganization.objects.visible_to(actor)
+        .select_related("region", "parent__region")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def behaviours_for(member: PartyMember) -> QuerySet[Behaviour]:

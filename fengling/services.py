@@ -20,11 +20,13 @@ from fengling.models import (
     BoardEntry,
     BoardKind,
     BoardStatus,
+    Field,
+    OrganizationField,
     ScoreCorrection,
     ScoreEvent,
     month_start,
 )
-from grids.models import PartyMember
+from grids.models import PartyMember, PartyOrganization
 from portal import media
 from portal.errors import DomainError, IllegalTransition, NotAllowed
 from portal.history import attribute
@@ -210,6 +212,44 @@ def board_close(*, actor: Any, entry: BoardEntry, note: str) -> BoardEntry:
     attribute(entry, actor=actor, reason=_("整改销号"))
     entry.save()
     return entry
+
+
+# --- The field (领域) of an organization -------------------------------------------------------
+
+
+def may_set_field(actor: Any, organization: PartyOrganization) -> bool:
+    """Staff whose region holds the organization: a branch's secretary scores by the set, and does
+    not choose which one (a change right over the organization alone is not enough)."""
+    return can(actor, Action.CHANGE, organization.region)
+
+
+@transaction.atomic
+def organization_field_set(
+    *, actor: Any, organization: PartyOrganization, field: str
+) -> OrganizationField | None:
+    """Give ``organization`` (and so the branches below it without one of their own) the field whose
+    indicator set scores its members; an empty ``field`` removes its own choice, so that it inherits
+    again. Events already scored keep their points. Returns the organization's own choice, if any."""
+    if not may_set_field(actor, organization):
+        raise NotAllowed(_("只有党组织所在辖区的工作人员可以设置其所属领域。"))
+    if field and field not in Field.values:
+        raise ValidationError({"field": _("请选择有效的领域。")})
+    # The organization's row is locked so that two staff saving at once decide one after the other.
+    PartyOrganization.objects.select_for_update().filter(pk=organization.pk).first()
+    current = OrganizationField.objects.filter(organization=organization).first()
+    if not field:
+        if current is not None:
+            attribute(current, actor=actor, reason=_("改为继承上级或默认领域"))
+            current.delete()
+        return None
+    if current is not None and current.field == field:
+        return current
+    current = current or OrganizationField(organization=organization)
+    current.field = field
+    current.full_clean()
+    attribute(current, actor=actor, reason=_("设置所属领域"))
+    current.save()
+    return current
 
 
 # --- Indicator sets (city staff) ---------------------------------------------------------------

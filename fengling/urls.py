@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("board/", views.board, name="board"),
     path("board/<id:pk>/close/", views.board_close, name="board_close"),
+    path("organizations/<id:pk>/field/", views.organization_field, name="organization_field"),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/<id:pk>/", views.indicator_set, name="indicator_set"),
 ]

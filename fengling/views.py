@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fengling import selectors, services
-from fengling.forms import BehaviourForm, BoardForm, CloseForm, CorrectForm, RecordForm
+from fengling.forms import BehaviourForm, BoardForm, CloseForm, CorrectForm, FieldForm, RecordForm
 from fengling.gates import INDICATORS, MY_SCORE
-from fengling.models import BoardKind, BoardStatus, Dimension, IndicatorSet, MonthlyScore
-from grids.models import PartyMember, Region, RegionLevel
+from fengling.models import BoardKind, BoardStatus, Dimension, Field, IndicatorSet, MonthlyScore
+from grids.models import PartyMember, PartyOrganization, Region, RegionLevel
 from portal import gates
 from portal.errors import DomainError
 from portal.pages import add_service_error, found_or_404, paginate, require
@@ -104,6 +104,8 @@ def _member_context(request: HttpRequest, member: PartyMember) -> dict[str, Any]
     today = timezone.localdate()
     return {
         "member": member,
+        "field": Field(selectors.field_of(member.organization)).label,
+        "may_set_field": services.may_set_field(request.user, member.organization),
         "summary": _year_summary(member, today.year),
         "months": MonthlyScore.objects.filter(member=member).order_by("-month")[:12],
         "events": selectors.member_events(member)[:PAGE_SIZE],
@@ -284,6 +286,43 @@ def board_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已整改销号。"))
     return redirect(f"{_board_url()}?organization={entry.organization_id}")
+
+
+# --- The field (领域) of an organization -------------------------------------------------------
+
+
+@require(gates.CHANGE)
+def organization_field(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which indicator set scores the organization's members: staff of its region choose it."""
+    organization = found_or_404(selectors.organization_for_page(request.user, pk))
+    if not services.may_set_field(request.user, organization):
+        raise PermissionDenied
+    field, source_id = selectors.field_source(organization)
+    form = FieldForm(request.POST or None, initial={"field": field if source_id == organization.pk else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_field_set(
+                actor=request.user, organization=organization, field=form.cleaned_data["field"]
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已保存所属领域。"))
+            return redirect("fengling:organization_field", pk=organization.pk)
+    source = None
+    if source_id not in (None, organization.pk):
+        source = PartyOrganization.objects.filter(pk=source_id).values_list("name", flat=True).first()
+    parent = organization.parent
+    context = {
+        "organization": organization,
+        "field": Field(field).label,
+        "own": source_id == organization.pk,
+        "source": source,
+        "form": form,
+        "parent": parent if parent and services.may_set_field(request.user, parent) else None,
+        "nav_active": NAV,
+    }
+    return render(request, "fengling/organization_field.html", context)
 
 
 # --- Indicator sets (city staff) ---------------------------------------------------------------
