@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
 from fengling.models import (
     Behaviour,
     BoardEntry,
+    BoardKind,
+    BoardStatus,
     Field,
     IndicatorSet,
     MonthlyScore,
@@ -71,6 +73,12 @@ def members_visible(actor: Any, action: str = Action.VIEW) -> QuerySet[PartyMemb
     )
 
 
+def members_scored(actor: Any, query: str = "", action: str = Action.VIEW) -> QuerySet[PartyMember]:
+    """The index page's members (and its export's): in scope, their name containing ``query``."""
+    members = members_visible(actor, action)
+    return members.filter(name__contains=query) if query else members
+
+
 def member_for_page(actor: Any, pk: int) -> PartyMember | None:
     """The member ``pk`` if it lies in the actor's scope (else None: a 404, as for a missing id)."""
     return members_visible(actor).select_related("organization__region").filter(pk=pk).first()
@@ -110,6 +118,11 @@ def rating_for(score: int) -> str:
     return Rating.UNQUALIFIED
 
 
+def rating_label(score: int) -> str:
+    """The rating a score gives, by today's thresholds (as every page shows it)."""
+    return str(Rating(rating_for(score)).label)
+
+
 def member_of(user: Any) -> PartyMember | None:
     """The party member a signed-in person is: the member record linked to the account, or else the
     member their volunteer profile is linked to (matched by ID number at registration)."""
@@ -128,10 +141,20 @@ def member_of(user: Any) -> PartyMember | None:
     return cached
 
 
-def board_entries(actor: Any) -> QuerySet[BoardEntry]:
-    return BoardEntry.objects.visible_to(actor).select_related(
+def board_entries(actor: Any, action: str = Action.VIEW) -> QuerySet[BoardEntry]:
+    return BoardEntry.objects.visible_to(actor, action).select_related(
         "member", "organization", "organization__region"
     )
+
+
+def board_lists(entries: QuerySet[BoardEntry]) -> tuple[QuerySet[BoardEntry], QuerySet[BoardEntry]]:
+    """The red list newest first; the black list open entries first, the nearest (so the overdue)
+    deadline on top."""
+    red = entries.filter(kind=BoardKind.RED).order_by("-created_at", "-id")
+    black = entries.filter(kind=BoardKind.BLACK).order_by(
+        Case(When(status=BoardStatus.OPEN, then=0), default=1), "deadline", "-id"
+    )
+    return red, black
 
 
 def is_region_staff(user: Any) -> bool:

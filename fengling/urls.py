@@ -6,12 +6,14 @@ app_name = "fengling"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("export.xlsx", views.index_export, name="index_export"),
     path("members/<id:pk>/", views.member_detail, name="member"),
     path("members/<id:pk>/record/", views.record, name="record"),
     path("members/<id:pk>/board/", views.board_add, name="board_add"),
     path("events/<id:pk>/correct/", views.correct, name="correct"),
     path("me/", views.me, name="me"),
     path("board/", views.board, name="board"),
+    path("board/export.xlsx", views.board_export, name="board_export"),
     path("board/<id:pk>/close/", views.board_close, name="board_close"),
     path("organizations/<id:pk>/field/", views.organization_field, name="organization_field"),
     path("indicators/", views.indicators, name="indicators"),

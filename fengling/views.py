@@ -4,27 +4,33 @@ corrections, "my score", the red/black list and the city's indicator sets."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import tempfile
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, When
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fengling import selectors, services
+from fengling import exports, selectors, services
+from fengling.filters import BoardFilter
 from fengling.forms import BehaviourForm, BoardForm, CloseForm, CorrectForm, FieldForm, RecordForm
 from fengling.gates import INDICATORS, MY_SCORE
-from fengling.models import BoardKind, BoardStatus, Dimension, Field, IndicatorSet, MonthlyScore
-from grids.models import PartyMember, PartyOrganization, Region, RegionLevel
+from fengling.models import BoardKind, Dimension, Field, IndicatorSet, MonthlyScore
+from grids.models import PartyMember, PartyOrganization
 from portal import gates
 from portal.errors import DomainError
+from portal.exports import XLSX_CONTENT_TYPE
 from portal.pages import add_service_error, found_or_404, paginate, require
 from portal.scoping import Action, can
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 BOARD_PREVIEW = 20  # entries of each list on the board's first view
@@ -47,22 +53,14 @@ def _allowed(request: HttpRequest, obj: T, action: str) -> T:
 def _year_summary(member: PartyMember, year: int) -> dict[str, Any]:
     rating = selectors.years_of([member.pk], year).get(member.pk)
     score = rating.score if rating else settings.FENGLING_BASE_POINTS
-    return {"year": year, "score": score, "rating": rating, "label": _rating_label(score)}
-
-
-def _rating_label(score: int) -> str:
-    from fengling.models import Rating
-
-    return str(Rating(selectors.rating_for(score)).label)
+    return {"year": year, "score": score, "rating": rating, "label": selectors.rating_label(score)}
 
 
 @require(gates.STAFF_VIEW)
 def index(request: HttpRequest) -> HttpResponse:
     """Members in scope with this month's total and the year's score (read from the job's tables)."""
-    members = selectors.members_visible(request.user)
-    query = request.GET.get("q", "").strip()[:50]
-    if query:
-        members = members.filter(name__contains=query)
+    query = _query(request)
+    members = selectors.members_scored(request.user, query)
     page = paginate(request, members, PAGE_SIZE)
     today = timezone.localdate()
     ids = [m.pk for m in page.object_list]
@@ -77,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "member": member,
                 "month": month.total if month else 0,
                 "score": score,
-                "rating": _rating_label(score),
+                "rating": selectors.rating_label(score),
             }
         )
     context = {
@@ -86,12 +84,60 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": query,
         "month": today,
         "may_record": gates.CHANGE(request.user),
+        "may_export": gates.EXPORT(request.user),
         "computed_at": MonthlyScore.objects.order_by("-computed_at")
         .values_list("computed_at", flat=True)
         .first(),
         "nav_active": NAV,
     }
     return render(request, "fengling/index.html", context)
+
+
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:50]
+
+
+@require(gates.EXPORT)
+def index_export(request: HttpRequest) -> HttpResponse:
+    """The index page's members (same name filter) with their figures, as .xlsx."""
+    members = selectors.members_scored(request.user, _query(request), Action.EXPORT)
+    too_many = _too_many(request, members)
+    if too_many:
+        return redirect(f"{reverse('fengling:index')}?{request.GET.urlencode()}")
+    today = timezone.localdate()
+    return _xlsx(
+        request,
+        "scores",
+        exports.scores_filename(today),
+        lambda out: exports.write_scores(members, out, today=today),
+    )
+
+
+def _too_many(request: HttpRequest, rows: Any) -> bool:
+    """Exports are written during the request up to ``EXPORT_SYNC_MAX_ROWS`` rows; a larger one is
+    refused with a message to narrow it (a bounded count: at most one row more than the limit read)."""
+    limit = settings.EXPORT_SYNC_MAX_ROWS
+    if rows[: limit + 1].count() <= limit:
+        return False
+    messages.error(
+        request, _("超过 %(limit)s 条，未导出。请缩小范围（姓名、党组织或社区）后再导出。") % {"limit": f"{limit:,}"}
+    )
+    return True
+
+
+def _xlsx(request: HttpRequest, what: str, filename: str, write: Any) -> FileResponse:
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it once sent
+    count = write(out)
+    out.seek(0)
+    # Who took which personal data out of the portal, and how much (PIPL).
+    log.info(
+        "fengling %s export by user %s: %d rows, filters %s",
+        what,
+        request.user.pk,
+        count,
+        request.GET.urlencode(),
+    )
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 @require(gates.STAFF_VIEW)
@@ -195,34 +241,26 @@ def board(request: HttpRequest) -> HttpResponse:
 
     Both lists show their first entries; ``?kind=red`` or ``?kind=black`` pages through one of
     them. The black list reads open entries first, the nearest (so the overdue) deadline on top.
+    A filter that is not valid shows its error and no entries (never more than was asked for).
     """
-    entries = selectors.board_entries(request.user)
-    place = None
-    org_id = request.GET.get("organization", "")
-    code = request.GET.get("community", "")
-    if org_id.isdigit() and len(org_id) < 19:
-        entries = entries.filter(organization_id=int(org_id))
-        first = entries.first()
-        place = first.organization.name if first is not None else None
-    elif code.isdigit() and len(code) <= 15:
-        community = Region.objects.filter(code=code, level=RegionLevel.COMMUNITY).first()
-        if community is not None:
-            entries = entries.filter(organization__region__path__startswith=community.path)
-            place = community.name
-    red = entries.filter(kind=BoardKind.RED).order_by("-created_at", "-id")
-    black = entries.filter(kind=BoardKind.BLACK).order_by(
-        Case(When(status=BoardStatus.OPEN, then=0), default=1), "deadline", "-id"
+    filterset = BoardFilter(
+        request.GET, queryset=selectors.board_entries(request.user), actor=request.user
     )
-    kind = request.GET.get("kind", "")
+    valid = filterset.is_valid()
+    entries = filterset.qs if valid else filterset.queryset.none()
+    kind = filterset.form.cleaned_data.get("kind", "") if valid else ""
+    red, black = selectors.board_lists(entries)
     context = {
-        "kind": kind if kind in BoardKind.values else "",
-        "place": place,
+        "filter": filterset,
+        "kind": kind,
+        "place": filterset.place,
         "close_form": CloseForm(),
         "may_change": gates.CHANGE(request.user),
+        "may_export": gates.EXPORT(request.user),
         "today": timezone.localdate(),
         "nav_active": "fengling_board",
     }
-    if context["kind"]:
+    if kind:
         context["page"] = paginate(request, red if kind == BoardKind.RED else black, PAGE_SIZE)
         context[kind] = context["page"].object_list
     else:
@@ -231,6 +269,23 @@ def board(request: HttpRequest) -> HttpResponse:
             rows = list(rows[: BOARD_PREVIEW + 1])
             context[name], context[f"more_{name}"] = rows[:BOARD_PREVIEW], len(rows) > BOARD_PREVIEW
     return render(request, "fengling/board.html", context)
+
+
+@require(gates.EXPORT)
+def board_export(request: HttpRequest) -> HttpResponse:
+    """The board as .xlsx, with the page's filters; an invalid filter exports nothing."""
+    filterset = BoardFilter(
+        request.GET, queryset=selectors.board_entries(request.user, Action.EXPORT), actor=request.user
+    )
+    back = f"{_board_url()}?{request.GET.urlencode()}"
+    if not filterset.is_valid():
+        messages.error(request, _("筛选条件有误，未导出。请修改后再试。"))
+        return redirect(back)
+    entries = filterset.qs
+    if _too_many(request, entries):
+        return redirect(back)
+    filename = exports.board_filename(timezone.localdate())
+    return _xlsx(request, "board", filename, lambda out: exports.write_board(request.user, entries, out))
 
 
 @require(gates.CHANGE)
@@ -262,8 +317,6 @@ def board_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _board_url() -> str:
-    from django.urls import reverse
-
     return reverse("fengling:board")
 
 
