@@ -120,7 +120,8 @@ def _too_many(request: HttpRequest, rows: Any) -> bool:
     if rows[: limit + 1].count() <= limit:
         return False
     messages.error(
-        request, _("超过 %(limit)s 条，未导出。请缩小范围（姓名、党组织或社区）后再导出。") % {"limit": f"{limit:,}"}
+        request,
+        _("超过 %(limit)s 条，未导出。请缩小范围（姓名、党组织或社区）后再导出。") % {"limit": f"{limit:,}"},
     )
     return True
 
@@ -243,9 +244,7 @@ def board(request: HttpRequest) -> HttpResponse:
     them. The black list reads open entries first, the nearest (so the overdue) deadline on top.
     A filter that is not valid shows its error and no entries (never more than was asked for).
     """
-    filterset = BoardFilter(
-        request.GET, queryset=selectors.board_entries(request.user), actor=request.user
-    )
+    filterset = BoardFilter(request.GET, queryset=selectors.board_entries(request.user), actor=request.user)
     valid = filterset.is_valid()
     entries = filterset.qs if valid else filterset.queryset.none()
     kind = filterset.form.cleaned_data.get("kind", "") if valid else ""
