@@ -141,6 +141,17 @@ def member_of(user: Any) -> PartyMember | None:
     return cached
 
 
+def account_of(member: PartyMember) -> Any | None:
+    """The user account a member is, if any: the member record's own link, or else the account of the
+    volunteer profile linked to the member (matched by ID number at registration). One query at most."""
+    if member.user_id:
+        return member.user
+    from volunteers.models import Volunteer
+
+    volunteer = Volunteer.objects.select_related("user").filter(member=member).only("user").first()
+    return volunteer.user if volunteer is not None else None
+
+
 def board_entries(actor: Any, action: str = Action.VIEW) -> QuerySet[BoardEntry]:
     return BoardEntry.objects.visible_to(actor, action).select_related(
         "member", "organization", "organization__region"

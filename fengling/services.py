@@ -49,6 +49,21 @@ def _enqueue_month(member_id: int, month: dt.date) -> None:
     enqueue(tasks.compute_member_month, member_id, month.isoformat())
 
 
+def _tell_member(member: PartyMember, *, kind: str, key: str, title: str, body: str) -> None:
+    """An in-site message to the member's own account, if the member has one (``account_of``); sent
+    after commit, once per ``key``. The link is "我的锋领积分" when the account may open it."""
+    from django.urls import reverse
+
+    from fengling.gates import MY_SCORE
+    from portal.notifications import notify
+
+    account = selectors.account_of(member)
+    if account is None or not account.is_active:
+        return
+    link = reverse("fengling:me") if MY_SCORE(account) else ""
+    notify(recipients=[account], kind=kind, title=title[:120], body=body[:2000], link=link, dedupe_key=key)
+
+
 def _check_date(occurred_on: dt.date) -> None:
     today = timezone.localdate()
     if occurred_on > today:
@@ -98,6 +113,20 @@ def score_record(
         event.full_clean()
         event.save()
         _enqueue_month(member.pk, month)
+        _tell_member(
+            member,
+            kind="fengling.scored",
+            key=f"fengling.scored:{event.pk}",
+            title=_("锋领积分 %(points)+d：%(behaviour)s")
+            % {"points": event.points, "behaviour": behaviour.name},
+            body=_("%(day)s，%(behaviour)s，记 %(points)+d 分。%(note)s")
+            % {
+                "day": f"{occurred_on:%Y-%m-%d}",
+                "behaviour": behaviour.name,
+                "points": event.points,
+                "note": note,
+            },
+        )
     return event
 
 
@@ -193,6 +222,15 @@ def board_add(
     entry.full_clean()
     attribute(entry, actor=actor, reason=_("上榜"))
     entry.save()
+    if entry.kind == BoardKind.RED:
+        title = _("您已上红榜，获红色积分 %(points)d 分") % {"points": entry.red_points}
+        body = entry.reason
+    else:
+        title = _("您已上黑榜，请于 %(day)s 前整改") % {"day": f"{entry.deadline:%Y-%m-%d}"}
+        body = _("事由：%(reason)s。整改完成后由支部销号。") % {"reason": entry.reason}
+    _tell_member(
+        member, kind=f"fengling.board_{entry.kind}", key=f"fengling.board:{entry.pk}", title=title, body=body
+    )
     return entry
 
 
@@ -211,6 +249,13 @@ def board_close(*, actor: Any, entry: BoardEntry, note: str) -> BoardEntry:
     entry.closed_at, entry.closed_by = timezone.now(), actor
     attribute(entry, actor=actor, reason=_("整改销号"))
     entry.save()
+    _tell_member(
+        entry.member,
+        kind="fengling.board_closed",
+        key=f"fengling.board_closed:{entry.pk}",
+        title=_("您的黑榜条目已整改销号"),
+        body=_("事由：%(reason)s。整改情况：%(note)s") % {"reason": entry.reason, "note": note},
+    )
     return entry
 
 
