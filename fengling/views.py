@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tempfile
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,6 @@ from fengling.models import BoardKind, Dimension, Field, IndicatorSet, MonthlySc
 from grids.models import PartyMember, PartyOrganization
 from portal import gates
 from portal.errors import DomainError
-from portal.exports import XLSX_CONTENT_TYPE
 from portal.pages import add_service_error, found_or_404, paginate, require
 from portal.scoping import Action, can
 
@@ -59,7 +57,7 @@ def _year_summary(member: PartyMember, year: int) -> dict[str, Any]:
 @require(gates.STAFF_VIEW)
 def index(request: HttpRequest) -> HttpResponse:
     """Members in scope with this month's total and the year's score (read from the job's tables)."""
-    query = _query(request)
+    query = exports.name_query(request.GET)
     members = selectors.members_scored(request.user, query)
     page = paginate(request, members, PAGE_SIZE)
     today = timezone.localdate()
@@ -91,54 +89,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "nav_active": NAV,
     }
     return render(request, "fengling/index.html", context)
-
-
-def _query(request: HttpRequest) -> str:
-    return request.GET.get("q", "").strip()[:50]
-
-
-@require(gates.EXPORT)
-def index_export(request: HttpRequest) -> HttpResponse:
-    """The index page's members (same name filter) with their figures, as .xlsx."""
-    members = selectors.members_scored(request.user, _query(request), Action.EXPORT)
-    too_many = _too_many(request, members)
-    if too_many:
-        return redirect(f"{reverse('fengling:index')}?{request.GET.urlencode()}")
-    today = timezone.localdate()
-    return _xlsx(
-        request,
-        "scores",
-        exports.scores_filename(today),
-        lambda out: exports.write_scores(members, out, today=today),
-    )
-
-
-def _too_many(request: HttpRequest, rows: Any) -> bool:
-    """Exports are written during the request up to ``EXPORT_SYNC_MAX_ROWS`` rows; a larger one is
-    refused with a message to narrow it (a bounded count: at most one row more than the limit read)."""
-    limit = settings.EXPORT_SYNC_MAX_ROWS
-    if rows[: limit + 1].count() <= limit:
-        return False
-    messages.error(
-        request,
-        _("超过 %(limit)s 条，未导出。请缩小范围（姓名、党组织或社区）后再导出。") % {"limit": f"{limit:,}"},
-    )
-    return True
-
-
-def _xlsx(request: HttpRequest, what: str, filename: str, write: Any) -> FileResponse:
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it once sent
-    count = write(out)
-    out.seek(0)
-    # Who took which personal data out of the portal, and how much (PIPL).
-    log.info(
-        "fengling %s export by user %s: %d rows, filters %s",
-        what,
-        request.user.pk,
-        count,
-        request.GET.urlencode(),
-    )
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 @require(gates.STAFF_VIEW)
@@ -268,23 +218,6 @@ def board(request: HttpRequest) -> HttpResponse:
             rows = list(rows[: BOARD_PREVIEW + 1])
             context[name], context[f"more_{name}"] = rows[:BOARD_PREVIEW], len(rows) > BOARD_PREVIEW
     return render(request, "fengling/board.html", context)
-
-
-@require(gates.EXPORT)
-def board_export(request: HttpRequest) -> HttpResponse:
-    """The board as .xlsx, with the page's filters; an invalid filter exports nothing."""
-    filterset = BoardFilter(
-        request.GET, queryset=selectors.board_entries(request.user, Action.EXPORT), actor=request.user
-    )
-    back = f"{_board_url()}?{request.GET.urlencode()}"
-    if not filterset.is_valid():
-        messages.error(request, _("筛选条件有误，未导出。请修改后再试。"))
-        return redirect(back)
-    entries = filterset.qs
-    if _too_many(request, entries):
-        return redirect(back)
-    filename = exports.board_filename(timezone.localdate())
-    return _xlsx(request, "board", filename, lambda out: exports.write_board(request.user, entries, out))
 
 
 @require(gates.CHANGE)
