@@ -4,7 +4,6 @@ corrections, "my score", the red/black list and the city's indicator sets."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -27,8 +26,6 @@ from portal import gates
 from portal.errors import DomainError
 from portal.pages import add_service_error, found_or_404, paginate, require
 from portal.scoping import Action, can
-
-log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 BOARD_PREVIEW = 20  # entries of each list on the board's first view
