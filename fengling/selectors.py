@@ -107,14 +107,21 @@ def years_of(member_ids: Iterable[int], year: int) -> dict[int, YearlyRating]:
     return {row.member_id: row for row in rows}
 
 
+def rating_steps() -> list[tuple[int, str]]:
+    """(lowest score, rating) from the highest rating down, by the thresholds in settings: the one
+    rule that ``rating_for`` and the totals job's SQL both read."""
+    return [
+        (settings.FENGLING_EXCELLENT, Rating.EXCELLENT),
+        (settings.FENGLING_QUALIFIED, Rating.QUALIFIED),
+        (settings.FENGLING_BASIC, Rating.BASIC),
+    ]
+
+
 def rating_for(score: int) -> str:
     """优秀 / 合格 / 基本合格 / 不合格 by the thresholds in settings (each threshold included)."""
-    if score >= settings.FENGLING_EXCELLENT:
-        return Rating.EXCELLENT
-    if score >= settings.FENGLING_QUALIFIED:
-        return Rating.QUALIFIED
-    if score >= settings.FENGLING_BASIC:
-        return Rating.BASIC
+    for lowest, rating in rating_steps():
+        if score >= lowest:
+            return rating
     return Rating.UNQUALIFIED
 
 
