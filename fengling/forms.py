@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.images import ImageUploadField
-from fengling.models import MAX_MONTHLY_LIMIT, MAX_POINTS, Behaviour, BoardKind, Dimension
+from fengling.models import MAX_MONTHLY_LIMIT, MAX_POINTS, Behaviour, BoardKind, Dimension, Field
 from portal.filters import BoundedDateField
 
 
@@ -67,3 +67,11 @@ class BehaviourForm(forms.Form):
     name = forms.CharField(label=_("行为"), max_length=60)
     points = forms.IntegerField(label=_("分值"), min_value=-MAX_POINTS, max_value=MAX_POINTS)
     monthly_limit = forms.IntegerField(label=_("每月上限"), min_value=1, max_value=MAX_MONTHLY_LIMIT)
+
+
+class FieldForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("所属领域"),
+        choices=[("", _("不单独设置（继承上级党组织，或按默认规则）")), *Field.choices],
+        required=False,
+    )

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from brands.models import image_path
 from grids.models import PartyMember, PartyOrganization
+from portal.models import ExportJob
 from portal.privacy import mask_name
 from portal.scoping import ScopedQuerySet, ScopeSpec
 
@@ -105,6 +106,8 @@ class OrganizationField(models.Model):
         PartyOrganization, on_delete=models.CASCADE, related_name="+", verbose_name=_("党组织")
     )
     field = models.CharField(_("领域"), max_length=20, choices=Field.choices)
+    # Who chose the field, when, and what it was before (set by staff on the field page).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("党组织所属领域")
@@ -298,3 +301,21 @@ class BoardEntry(models.Model):
             and self.deadline is not None
             and self.deadline < timezone.localdate()
         )
+
+
+class ExportKind(models.TextChoices):
+    SCORES = "scores", _("锋领指数")
+    BOARD = "board", _("红黑榜")
+
+
+class FenglingExportJob(ExportJob):
+    """An index or board export too large to write during the request (see ``portal.exports``);
+    ``query`` holds the page's filters, applied to the owner's scope as it is when the job runs."""
+
+    what = models.CharField(_("导出内容"), max_length=8, choices=ExportKind.choices)
+
+    class Meta(ExportJob.Meta):
+        verbose_name = _("锋领指数导出")
+        verbose_name_plural = _("锋领指数导出")
+        # The inherited "%(app_label)s_%(class)s_sweep" is longer than the 30 characters Django allows.
+        indexes = [models.Index(fields=["status", "lease_until"], name="fengling_export_sweep")]

@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
 from fengling.models import (
     Behaviour,
     BoardEntry,
+    BoardKind,
+    BoardStatus,
     Field,
     IndicatorSet,
     MonthlyScore,
@@ -27,17 +29,32 @@ _UNSET = object()
 
 
 def field_of(organization: PartyOrganization) -> str:
-    """The field whose set scores the organization's members: its own or its nearest ancestor's
-    ``OrganizationField``; without one, a village's organizations (the region's name ends in 村)
-    are 农村 and all others 社区. One query."""
+    """The field whose set scores the organization's members (see ``field_source``). One query."""
+    return field_source(organization)[0]
+
+
+def field_source(organization: PartyOrganization) -> tuple[str, int | None]:
+    """The organization's field and the id of the organization that set it: its own or its nearest
+    ancestor's ``OrganizationField``; without one (source None), a village's organizations (the
+    region's name ends in 村) are 农村 and all others 社区. One query."""
     ids = [int(pk) for pk in organization.path.strip("/").split("/") if pk.isdigit()] or [organization.pk]
     chosen = dict(
         OrganizationField.objects.filter(organization_id__in=ids).values_list("organization_id", "field")
     )
     for pk in reversed(ids):
         if pk in chosen:
-            return chosen[pk]
-    return Field.RURAL if organization.region.name.endswith("村") else Field.COMMUNITY
+            return chosen[pk], pk
+    return (Field.RURAL if organization.region.name.endswith("村") else Field.COMMUNITY), None
+
+
+def organization_for_page(actor: Any, pk: int) -> PartyOrganization | None:
+    """The organization ``pk`` if it lies in the actor's scope (else None: a 404)."""
+    return (
+        PartyOrganization.objects.visible_to(actor)
+        .select_related("region", "parent__region")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def behaviours_for(member: PartyMember) -> QuerySet[Behaviour]:
@@ -56,6 +73,26 @@ def members_visible(actor: Any, action: str = Action.VIEW) -> QuerySet[PartyMemb
     )
 
 
+def members_scored(actor: Any, query: str = "", action: str = Action.VIEW) -> QuerySet[PartyMember]:
+    """The index page's members (and its export's): in scope, their name containing ``query``."""
+    members = members_visible(actor, action)
+    return members.filter(name__contains=query) if query else members
+
+
+def member_for_page(actor: Any, pk: int) -> PartyMember | None:
+    """The member ``pk`` if it lies in the actor's scope (else None: a 404, as for a missing id)."""
+    return members_visible(actor).select_related("organization__region").filter(pk=pk).first()
+
+
+def event_for_page(actor: Any, pk: int) -> ScoreEvent | None:
+    return (
+        ScoreEvent.objects.visible_to(actor)
+        .select_related("member", "behaviour", "organization__region")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def member_events(member: PartyMember) -> QuerySet[ScoreEvent]:
     return ScoreEvent.objects.filter(member=member).select_related("behaviour", "recorded_by")
 
@@ -70,15 +107,27 @@ def years_of(member_ids: Iterable[int], year: int) -> dict[int, YearlyRating]:
     return {row.member_id: row for row in rows}
 
 
+def rating_steps() -> list[tuple[int, str]]:
+    """(lowest score, rating) from the highest rating down, by the thresholds in settings: the one
+    rule that ``rating_for`` and the totals job's SQL both read."""
+    return [
+        (settings.FENGLING_EXCELLENT, Rating.EXCELLENT),
+        (settings.FENGLING_QUALIFIED, Rating.QUALIFIED),
+        (settings.FENGLING_BASIC, Rating.BASIC),
+    ]
+
+
 def rating_for(score: int) -> str:
     """优秀 / 合格 / 基本合格 / 不合格 by the thresholds in settings (each threshold included)."""
-    if score >= settings.FENGLING_EXCELLENT:
-        return Rating.EXCELLENT
-    if score >= settings.FENGLING_QUALIFIED:
-        return Rating.QUALIFIED
-    if score >= settings.FENGLING_BASIC:
-        return Rating.BASIC
+    for lowest, rating in rating_steps():
+        if score >= lowest:
+            return rating
     return Rating.UNQUALIFIED
+
+
+def rating_label(score: int) -> str:
+    """The rating a score gives, by today's thresholds (as every page shows it)."""
+    return str(Rating(rating_for(score)).label)
 
 
 def member_of(user: Any) -> PartyMember | None:
@@ -99,10 +148,31 @@ def member_of(user: Any) -> PartyMember | None:
     return cached
 
 
-def board_entries(actor: Any) -> QuerySet[BoardEntry]:
-    return BoardEntry.objects.visible_to(actor).select_related(
+def account_of(member: PartyMember) -> Any | None:
+    """The user account a member is, if any: the member record's own link, or else the account of the
+    volunteer profile linked to the member (matched by ID number at registration). One query at most."""
+    if member.user_id:
+        return member.user
+    from volunteers.models import Volunteer
+
+    volunteer = Volunteer.objects.select_related("user").filter(member=member).only("user").first()
+    return volunteer.user if volunteer is not None else None
+
+
+def board_entries(actor: Any, action: str = Action.VIEW) -> QuerySet[BoardEntry]:
+    return BoardEntry.objects.visible_to(actor, action).select_related(
         "member", "organization", "organization__region"
     )
+
+
+def board_lists(entries: QuerySet[BoardEntry]) -> tuple[QuerySet[BoardEntry], QuerySet[BoardEntry]]:
+    """The red list newest first; the black list open entries first, the nearest (so the overdue)
+    deadline on top."""
+    red = entries.filter(kind=BoardKind.RED).order_by("-created_at", "-id")
+    black = entries.filter(kind=BoardKind.BLACK).order_by(
+        Case(When(status=BoardStatus.OPEN, then=0), default=1), "deadline", "-id"
+    )
+    return red, black
 
 
 def is_region_staff(user: Any) -> bool:

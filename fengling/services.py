@@ -20,11 +20,13 @@ from fengling.models import (
     BoardEntry,
     BoardKind,
     BoardStatus,
+    Field,
+    OrganizationField,
     ScoreCorrection,
     ScoreEvent,
     month_start,
 )
-from grids.models import PartyMember
+from grids.models import PartyMember, PartyOrganization
 from portal import media
 from portal.errors import DomainError, IllegalTransition, NotAllowed
 from portal.history import attribute
@@ -45,6 +47,21 @@ def _enqueue_month(member_id: int, month: dt.date) -> None:
     from portal.tasks import enqueue
 
     enqueue(tasks.compute_member_month, member_id, month.isoformat())
+
+
+def _tell_member(member: PartyMember, *, kind: str, key: str, title: str, body: str) -> None:
+    """An in-site message to the member's own account, if the member has one (``account_of``); sent
+    after commit, once per ``key``. The link is "我的锋领积分" when the account may open it."""
+    from django.urls import reverse
+
+    from fengling.gates import MY_SCORE
+    from portal.notifications import notify
+
+    account = selectors.account_of(member)
+    if account is None or not account.is_active:
+        return
+    link = reverse("fengling:me") if MY_SCORE(account) else ""
+    notify(recipients=[account], kind=kind, title=title[:120], body=body[:2000], link=link, dedupe_key=key)
 
 
 def _check_date(occurred_on: dt.date) -> None:
@@ -96,6 +113,20 @@ def score_record(
         event.full_clean()
         event.save()
         _enqueue_month(member.pk, month)
+        _tell_member(
+            member,
+            kind="fengling.scored",
+            key=f"fengling.scored:{event.pk}",
+            title=_("锋领积分 %(points)+d：%(behaviour)s")
+            % {"points": event.points, "behaviour": behaviour.name},
+            body=_("%(day)s，%(behaviour)s，记 %(points)+d 分。%(note)s")
+            % {
+                "day": f"{occurred_on:%Y-%m-%d}",
+                "behaviour": behaviour.name,
+                "points": event.points,
+                "note": note,
+            },
+        )
     return event
 
 
@@ -191,6 +222,15 @@ def board_add(
     entry.full_clean()
     attribute(entry, actor=actor, reason=_("上榜"))
     entry.save()
+    if entry.kind == BoardKind.RED:
+        title = _("您已上红榜，获红色积分 %(points)d 分") % {"points": entry.red_points}
+        body = entry.reason
+    else:
+        title = _("您已上黑榜，请于 %(day)s 前整改") % {"day": f"{entry.deadline:%Y-%m-%d}"}
+        body = _("事由：%(reason)s。整改完成后由支部销号。") % {"reason": entry.reason}
+    _tell_member(
+        member, kind=f"fengling.board_{entry.kind}", key=f"fengling.board:{entry.pk}", title=title, body=body
+    )
     return entry
 
 
@@ -209,7 +249,52 @@ def board_close(*, actor: Any, entry: BoardEntry, note: str) -> BoardEntry:
     entry.closed_at, entry.closed_by = timezone.now(), actor
     attribute(entry, actor=actor, reason=_("整改销号"))
     entry.save()
+    _tell_member(
+        entry.member,
+        kind="fengling.board_closed",
+        key=f"fengling.board_closed:{entry.pk}",
+        title=_("您的黑榜条目已整改销号"),
+        body=_("事由：%(reason)s。整改情况：%(note)s") % {"reason": entry.reason, "note": note},
+    )
     return entry
+
+
+# --- The field (领域) of an organization -------------------------------------------------------
+
+
+def may_set_field(actor: Any, organization: PartyOrganization) -> bool:
+    """Staff whose region holds the organization: a branch's secretary scores by the set, and does
+    not choose which one (a change right over the organization alone is not enough)."""
+    return can(actor, Action.CHANGE, organization.region)
+
+
+@transaction.atomic
+def organization_field_set(
+    *, actor: Any, organization: PartyOrganization, field: str
+) -> OrganizationField | None:
+    """Give ``organization`` (and so the branches below it without one of their own) the field whose
+    indicator set scores its members; an empty ``field`` removes its own choice, so that it inherits
+    again. Events already scored keep their points. Returns the organization's own choice, if any."""
+    if not may_set_field(actor, organization):
+        raise NotAllowed(_("只有党组织所在辖区的工作人员可以设置其所属领域。"))
+    if field and field not in Field.values:
+        raise ValidationError({"field": _("请选择有效的领域。")})
+    # The organization's row is locked so that two staff saving at once decide one after the other.
+    PartyOrganization.objects.select_for_update().filter(pk=organization.pk).first()
+    current = OrganizationField.objects.filter(organization=organization).first()
+    if not field:
+        if current is not None:
+            attribute(current, actor=actor, reason=_("改为继承上级或默认领域"))
+            current.delete()
+        return None
+    if current is not None and current.field == field:
+        return current
+    current = current or OrganizationField(organization=organization)
+    current.field = field
+    current.full_clean()
+    attribute(current, actor=actor, reason=_("设置所属领域"))
+    current.save()
+    return current
 
 
 # --- Indicator sets (city staff) ---------------------------------------------------------------

@@ -20,3 +20,11 @@ def compute_member_month(member_id: int, month: str) -> int:
 @shared_task(**TASK_OPTIONS)
 def compute_totals() -> int:
     return totals.run_scheduled() or 0
+
+
+@shared_task(ignore_result=True)
+def purge_expired_exports() -> int:
+    """Hourly: delete the files of background index and board exports past their download window."""
+    from fengling import exports
+
+    return exports.purge_expired()

@@ -4,60 +4,58 @@ corrections, "my score", the red/black list and the city's indicator sets."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fengling import selectors, services
-from fengling.forms import BehaviourForm, BoardForm, CloseForm, CorrectForm, RecordForm
+from fengling import exports, selectors, services
+from fengling.filters import BoardFilter
+from fengling.forms import BehaviourForm, BoardForm, CloseForm, CorrectForm, FieldForm, RecordForm
 from fengling.gates import INDICATORS, MY_SCORE
-from fengling.models import BoardKind, BoardStatus, Dimension, IndicatorSet, MonthlyScore, ScoreEvent
-from grids.models import PartyMember, Region, RegionLevel
+from fengling.models import BoardKind, Dimension, Field, IndicatorSet, MonthlyScore
+from grids.models import PartyMember, PartyOrganization
 from portal import gates
 from portal.errors import DomainError
-from portal.pages import add_service_error, paginate, require
+from portal.pages import add_service_error, found_or_404, paginate, require
 from portal.scoping import Action, can
 
 PAGE_SIZE = 50
 BOARD_PREVIEW = 20  # entries of each list on the board's first view
 NAV = "fengling"
+T = TypeVar("T")
 
 
-def _member_or_refuse(request: HttpRequest, pk: int, action: str) -> PartyMember:
-    """A member the user may act on: missing is 404, another organization's member is 403."""
-    member = get_object_or_404(PartyMember.objects.select_related("organization__region"), pk=pk)
-    if not can(request.user, action, member):
+def _member_or_404(request: HttpRequest, pk: int, action: str = Action.VIEW) -> PartyMember:
+    """A member in the user's scope: missing and out of scope alike are 404 (another district's ids
+    are not confirmed to exist); in scope but without the right to ``action``, 403."""
+    return _allowed(request, found_or_404(selectors.member_for_page(request.user, pk)), action)
+
+
+def _allowed(request: HttpRequest, obj: T, action: str) -> T:
+    if action != Action.VIEW and not can(request.user, action, obj):
         raise PermissionDenied
-    return member
+    return obj
 
 
 def _year_summary(member: PartyMember, year: int) -> dict[str, Any]:
     rating = selectors.years_of([member.pk], year).get(member.pk)
     score = rating.score if rating else settings.FENGLING_BASE_POINTS
-    return {"year": year, "score": score, "rating": rating, "label": _rating_label(score)}
-
-
-def _rating_label(score: int) -> str:
-    from fengling.models import Rating
-
-    return str(Rating(selectors.rating_for(score)).label)
+    return {"year": year, "score": score, "rating": rating, "label": selectors.rating_label(score)}
 
 
 @require(gates.STAFF_VIEW)
 def index(request: HttpRequest) -> HttpResponse:
     """Members in scope with this month's total and the year's score (read from the job's tables)."""
-    members = selectors.members_visible(request.user)
-    query = request.GET.get("q", "").strip()[:50]
-    if query:
-        members = members.filter(name__contains=query)
+    query = exports.name_query(request.GET)
+    members = selectors.members_scored(request.user, query)
     page = paginate(request, members, PAGE_SIZE)
     today = timezone.localdate()
     ids = [m.pk for m in page.object_list]
@@ -72,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "member": member,
                 "month": month.total if month else 0,
                 "score": score,
-                "rating": _rating_label(score),
+                "rating": selectors.rating_label(score),
             }
         )
     context = {
@@ -81,6 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": query,
         "month": today,
         "may_record": gates.CHANGE(request.user),
+        "may_export": gates.EXPORT(request.user),
         "computed_at": MonthlyScore.objects.order_by("-computed_at")
         .values_list("computed_at", flat=True)
         .first(),
@@ -91,7 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require(gates.STAFF_VIEW)
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member_or_refuse(request, pk, Action.VIEW)
+    member = _member_or_404(request, pk)
     return render(request, "fengling/member.html", _member_context(request, member) | {"nav_active": NAV})
 
 
@@ -99,6 +98,8 @@ def _member_context(request: HttpRequest, member: PartyMember) -> dict[str, Any]
     today = timezone.localdate()
     return {
         "member": member,
+        "field": Field(selectors.field_of(member.organization)).label,
+        "may_set_field": services.may_set_field(request.user, member.organization),
         "summary": _year_summary(member, today.year),
         "months": MonthlyScore.objects.filter(member=member).order_by("-month")[:12],
         "events": selectors.member_events(member)[:PAGE_SIZE],
@@ -110,7 +111,7 @@ def _member_context(request: HttpRequest, member: PartyMember) -> dict[str, Any]
 @require(gates.CHANGE)
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     """Score an event: member (from the list), behaviour, date, note, optional photo: one screen."""
-    member = _member_or_refuse(request, pk, Action.CHANGE)
+    member = _member_or_404(request, pk, Action.CHANGE)
     behaviours = list(selectors.behaviours_for(member).select_related("indicator_set"))
     form = RecordForm(request.POST or None, request.FILES or None, behaviours=behaviours)
     if request.method == "POST" and form.is_valid():
@@ -139,9 +140,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(gates.CHANGE)
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(ScoreEvent.objects.select_related("member", "behaviour"), pk=pk)
-    if not can(request.user, Action.CHANGE, event):
-        raise PermissionDenied
+    event = _allowed(request, found_or_404(selectors.event_for_page(request.user, pk)), Action.CHANGE)
     form = CorrectForm(request.POST or None, initial={"points": 0})
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,34 +189,24 @@ def board(request: HttpRequest) -> HttpResponse:
 
     Both lists show their first entries; ``?kind=red`` or ``?kind=black`` pages through one of
     them. The black list reads open entries first, the nearest (so the overdue) deadline on top.
+    A filter that is not valid shows its error and no entries (never more than was asked for).
     """
-    entries = selectors.board_entries(request.user)
-    place = None
-    org_id = request.GET.get("organization", "")
-    code = request.GET.get("community", "")
-    if org_id.isdigit() and len(org_id) < 19:
-        entries = entries.filter(organization_id=int(org_id))
-        first = entries.first()
-        place = first.organization.name if first is not None else None
-    elif code.isdigit() and len(code) <= 15:
-        community = Region.objects.filter(code=code, level=RegionLevel.COMMUNITY).first()
-        if community is not None:
-            entries = entries.filter(organization__region__path__startswith=community.path)
-            place = community.name
-    red = entries.filter(kind=BoardKind.RED).order_by("-created_at", "-id")
-    black = entries.filter(kind=BoardKind.BLACK).order_by(
-        Case(When(status=BoardStatus.OPEN, then=0), default=1), "deadline", "-id"
-    )
-    kind = request.GET.get("kind", "")
+    filterset = BoardFilter(request.GET, queryset=selectors.board_entries(request.user), actor=request.user)
+    valid = filterset.is_valid()
+    entries = filterset.qs if valid else filterset.queryset.none()
+    kind = filterset.form.cleaned_data.get("kind", "") if valid else ""
+    red, black = selectors.board_lists(entries)
     context = {
-        "kind": kind if kind in BoardKind.values else "",
-        "place": place,
+        "filter": filterset,
+        "kind": kind,
+        "place": filterset.place,
         "close_form": CloseForm(),
         "may_change": gates.CHANGE(request.user),
+        "may_export": gates.EXPORT(request.user),
         "today": timezone.localdate(),
         "nav_active": "fengling_board",
     }
-    if context["kind"]:
+    if kind:
         context["page"] = paginate(request, red if kind == BoardKind.RED else black, PAGE_SIZE)
         context[kind] = context["page"].object_list
     else:
@@ -230,7 +219,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @require(gates.CHANGE)
 def board_add(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member_or_refuse(request, pk, Action.CHANGE)
+    member = _member_or_404(request, pk, Action.CHANGE)
     default_deadline = timezone.localdate() + dt.timedelta(days=settings.FENGLING_BLACK_DAYS)
     form = BoardForm(
         request.POST or None, initial={"kind": BoardKind.RED, "red_points": 5, "deadline": default_deadline}
@@ -257,19 +246,15 @@ def board_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _board_url() -> str:
-    from django.urls import reverse
-
     return reverse("fengling:board")
 
 
 @require(gates.CHANGE)
 @require_POST
 def board_close(request: HttpRequest, pk: int) -> HttpResponse:
-    from fengling.models import BoardEntry
-
-    entry = get_object_or_404(BoardEntry.objects.select_related("organization"), pk=pk)
-    if not can(request.user, Action.CHANGE, entry):
-        raise PermissionDenied
+    entry = _allowed(
+        request, found_or_404(selectors.board_entries(request.user).filter(pk=pk).first()), Action.CHANGE
+    )
     form = CloseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写整改情况。"))
@@ -283,6 +268,43 @@ def board_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已整改销号。"))
     return redirect(f"{_board_url()}?organization={entry.organization_id}")
+
+
+# --- The field (领域) of an organization -------------------------------------------------------
+
+
+@require(gates.CHANGE)
+def organization_field(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which indicator set scores the organization's members: staff of its region choose it."""
+    organization = found_or_404(selectors.organization_for_page(request.user, pk))
+    if not services.may_set_field(request.user, organization):
+        raise PermissionDenied
+    field, source_id = selectors.field_source(organization)
+    form = FieldForm(request.POST or None, initial={"field": field if source_id == organization.pk else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_field_set(
+                actor=request.user, organization=organization, field=form.cleaned_data["field"]
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已保存所属领域。"))
+            return redirect("fengling:organization_field", pk=organization.pk)
+    source = None
+    if source_id not in (None, organization.pk):
+        source = PartyOrganization.objects.filter(pk=source_id).values_list("name", flat=True).first()
+    parent = organization.parent
+    context = {
+        "organization": organization,
+        "field": Field(field).label,
+        "own": source_id == organization.pk,
+        "source": source,
+        "form": form,
+        "parent": parent if parent and services.may_set_field(request.user, parent) else None,
+        "nav_active": NAV,
+    }
+    return render(request, "fengling/organization_field.html", context)
 
 
 # --- Indicator sets (city staff) ---------------------------------------------------------------

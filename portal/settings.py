@@ -316,6 +316,7 @@ CELERY_BEAT_SCHEDULE = {
     "stats-full": {"task": "portal.stats.tasks.aggregate_full", "schedule": crontab(hour=2, minute=10)},
     # 锋领指数: members' monthly totals and yearly ratings, recomputed for the recent months.
     "fengling-totals": {"task": "fengling.tasks.compute_totals", "schedule": 900.0},
+    "purge-expired-fengling-exports": {"task": "fengling.tasks.purge_expired_exports", "schedule": 3600.0},
 }
 CELERY_IMPORTS = ["portal.stats.tasks"]
 

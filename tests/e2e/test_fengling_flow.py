@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from fengling import defaults
-from fengling.models import Behaviour, MonthlyScore
+from fengling.models import Behaviour, MonthlyScore, OrganizationField
 from tests.e2e.conftest import assert_accessible, login
 from tests.volunteers.factories import VolunteerFactory
 
@@ -51,9 +51,67 @@ def test_a_secretary_scores_a_member_and_the_member_sees_the_total(page, live_se
 
     page.context.clear_cookies()
     login(page, live_server.url, "volunteer", "pass-1234-word")
+    # The member's account was told, in the message centre, and the message leads to the score.
+    page.goto(f"{live_server.url}/messages/")
+    expect(page.get_by_text("锋领积分 +5")).to_be_visible()
     page.goto(f"{live_server.url}/fengling/me/")
     expect(page.get_by_role("heading", name="我的锋领积分")).to_be_visible()
     expect(page.locator("#fl-year-score")).to_have_text("85")
     expect(page.get_by_text("防台值守三晚")).to_be_visible()
     shot(page, "me")
     assert_accessible(page, "my score at 375px")
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_district_staff_set_a_branchs_field_and_export_its_board_on_a_phone(
+    page, live_server, world, settings, tmp_path
+):
+    from playwright.sync_api import expect
+
+    defaults.load()
+    member = world.haishu_members[0]
+    login(page, live_server.url, "haishu", "pass-1234-word")
+    page.goto(f"{live_server.url}/fengling/members/{member.pk}/")
+    expect(page.locator("#fl-member-field")).to_have_text("社区")
+    page.get_by_role("link", name="设置领域").click()
+    expect(page.get_by_role("heading", name=world.haishu_branch.name)).to_be_visible()
+    assert fits(page)
+    shot(page, "field")
+    assert_accessible(page, "field page at 375px")
+    page.get_by_label("所属领域").select_option("two_new")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存所属领域。")).to_be_visible()
+    expect(page.locator("#fl-field")).to_have_text("两新组织")
+    assert OrganizationField.objects.get(organization=world.haishu_branch).field == "two_new"
+
+    page.goto(f"{live_server.url}/fengling/board/?organization=abc")
+    expect(page.get_by_role("alert")).to_contain_text("编号须为")
+    assert fits(page)
+    assert_accessible(page, "board with a bad filter at 375px")
+    page.goto(f"{live_server.url}/fengling/board/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.goto(f"{live_server.url}/fengling/")
+    assert fits(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename.startswith("锋领指数-")
+
+    # Past the limit the export is written in the background, with its own page.
+    settings.EXPORT_SYNC_MAX_ROWS, settings.MEDIA_ROOT = 1, tmp_path
+    page.goto(f"{live_server.url}/fengling/")
+    page.get_by_role("link", name="导出 Excel").click()
+    expect(page.get_by_role("heading", name="共 3 条")).to_be_visible()
+    assert fits(page)
+    assert_accessible(page, "background export offer at 375px")
+    page.get_by_role("button", name="开始导出").click()
+    expect(page.get_by_role("link", name="下载 Excel")).to_be_visible()
+    assert fits(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 Excel").click()
+    assert download.value.suggested_filename.startswith("锋领指数-")

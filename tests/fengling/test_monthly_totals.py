@@ -31,8 +31,9 @@ def test_it_sums_each_members_month_by_hand(world, community_behaviour):
     add_event(alice, s1, FEB.replace(day=3))  # +2
     add_event(bob, p4, FEB.replace(day=9))  # -3
 
-    totals.compute_months([JAN, FEB])
+    written = totals.compute_months([JAN, FEB])
 
+    assert written == 3 + 2  # the month rows and the year rows, as the job reports them
     assert rows() == [
         (alice.pk, JAN, 4, 3, 1, 3),
         (alice.pk, FEB, 2, 0, 2, 1),
@@ -40,6 +41,10 @@ def test_it_sums_each_members_month_by_hand(world, community_behaviour):
     ]
     years = dict(YearlyRating.objects.values_list("member_id", "score"))
     assert years == {alice.pk: 80 + 3, bob.pk: 80 - 3}
+    # The organization is the member's own, and the rating is the thresholds' (rating_for).
+    assert set(YearlyRating.objects.values_list("organization_id", "rating")) == {
+        (alice.organization_id, "qualified")
+    }
 
 
 def test_running_it_twice_changes_nothing(world, community_behaviour):

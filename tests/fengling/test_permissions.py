@@ -1,8 +1,9 @@
 """Who may open or post to which Fengling page: one table of role × method × page × expected status.
 
-A secretary acts on their own branch's members only; a member of another organization is refused
-with 403 (the brief: scoring someone else's member is a refusal, whichever page it is asked from),
-as is anyone whose role grants no change right. Region staff act within their region. The indicator
+A secretary acts on their own branch's members only; a member, event or board entry of another
+organization is a 404, as for a missing id (the rest of the portal does the same: another district's
+ids are not confirmed to exist). A page whose gate the role fails (no staff scope, no change right)
+is a 403. Region staff act within their region. The indicator
 sets are the city's. A refused POST changes no row.
 """
 
@@ -38,6 +39,11 @@ def close_page(key: str) -> Url:
     return named(lambda w: reverse("fengling:board_close", args=[w.entries[key].pk]), f"board_close({key})")
 
 
+def missing(name: str, pk: int) -> Url:
+    """An id no row has (or one past any bigint): the same 404 as another district's object."""
+    return named(lambda w: reverse(f"fengling:{name}", args=[1]).replace("/1/", f"/{pk}/"), f"{name}({pk})")
+
+
 def page(name: str) -> Url:
     return named(lambda w: reverse(f"fengling:{name}"), name)
 
@@ -52,35 +58,44 @@ MATRIX = [
     ("haishu_secretary", "GET", member_page("haishu", "member"), 200),
     ("haishu_secretary", "GET", member_page("haishu", "record"), 200),
     ("haishu_secretary", "POST", member_page("haishu", "record"), 302),
-    ("haishu_secretary", "GET", member_page("jiangbei", "member"), 403),
-    ("haishu_secretary", "GET", member_page("jiangbei", "record"), 403),
-    ("haishu_secretary", "POST", member_page("jiangbei", "record"), 403),
+    ("haishu_secretary", "GET", member_page("jiangbei", "member"), 404),
+    ("haishu_secretary", "GET", member_page("jiangbei", "record"), 404),
+    ("haishu_secretary", "POST", member_page("jiangbei", "record"), 404),
     ("haishu_secretary", "GET", event_page("haishu"), 200),
     ("haishu_secretary", "POST", event_page("haishu"), 302),
-    ("haishu_secretary", "POST", event_page("jiangbei"), 403),
+    ("haishu_secretary", "POST", event_page("jiangbei"), 404),
     ("haishu_secretary", "GET", member_page("haishu", "board_add"), 200),
     ("haishu_secretary", "POST", member_page("haishu", "board_add"), 302),
-    ("haishu_secretary", "POST", member_page("jiangbei", "board_add"), 403),
+    ("haishu_secretary", "POST", member_page("jiangbei", "board_add"), 404),
     ("haishu_secretary", "POST", close_page("haishu"), 302),
-    ("haishu_secretary", "POST", close_page("jiangbei"), 403),
+    ("haishu_secretary", "POST", close_page("jiangbei"), 404),
     ("haishu_secretary", "GET", page("board"), 200),
     ("haishu_secretary", "GET", page("me"), 200),
     ("haishu_secretary", "GET", page("indicators"), 403),
     # The other district's secretary: Haishu's members are not theirs.
-    ("jiangbei_secretary", "GET", member_page("haishu", "member"), 403),
-    ("jiangbei_secretary", "POST", member_page("haishu", "record"), 403),
-    ("jiangbei_secretary", "POST", event_page("haishu"), 403),
-    ("jiangbei_secretary", "POST", close_page("haishu"), 403),
+    ("jiangbei_secretary", "GET", member_page("haishu", "member"), 404),
+    ("jiangbei_secretary", "POST", member_page("haishu", "record"), 404),
+    ("jiangbei_secretary", "POST", event_page("haishu"), 404),
+    ("jiangbei_secretary", "POST", close_page("haishu"), 404),
     # District staff: their district.
     ("haishu_staff", "GET", page("index"), 200),
     ("haishu_staff", "POST", member_page("haishu", "record"), 302),
-    ("haishu_staff", "POST", member_page("jiangbei", "record"), 403),
-    ("haishu_staff", "GET", member_page("jiangbei", "member"), 403),
+    ("haishu_staff", "POST", member_page("jiangbei", "record"), 404),
+    ("haishu_staff", "GET", member_page("jiangbei", "member"), 404),
+    ("haishu_staff", "GET", event_page("jiangbei"), 404),
+    ("haishu_staff", "GET", member_page("jiangbei", "board_add"), 404),
+    ("haishu_staff", "POST", close_page("jiangbei"), 404),
+    ("jiangbei_staff", "GET", event_page("haishu"), 404),
+    ("jiangbei_staff", "GET", event_page("jiangbei"), 200),
     ("haishu_staff", "GET", page("indicators"), 403),
     ("haishu_staff", "GET", page("me"), 403),
     # City staff: everything, and the indicator sets.
     ("city_staff", "GET", member_page("jiangbei", "member"), 200),
     ("city_staff", "GET", page("indicators"), 200),
+    ("city_staff", "GET", missing("member", 987654321), 404),
+    ("city_staff", "GET", missing("member", 10**30), 404),
+    ("city_staff", "POST", missing("correct", 987654321), 404),
+    ("city_staff", "POST", missing("board_close", 987654321), 404),
     ("city_staff", "GET", indicator_set(), 200),
     ("city_staff", "POST", indicator_set(), 302),
     # A volunteer: their own score only.

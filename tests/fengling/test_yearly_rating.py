@@ -56,3 +56,13 @@ def test_a_members_year_is_rated_at_the_boundaries(world, community_behaviour, d
     totals.compute_months(sorted(months))
     year = YearlyRating.objects.get(member=member, year=2026)
     assert (year.score, year.rating) == (score, rating)
+
+
+def test_the_job_rates_by_the_thresholds_in_settings(world, community_behaviour, settings):
+    # The job rates in SQL from the same steps rating_for reads (selectors.rating_steps).
+    settings.FENGLING_EXCELLENT, settings.FENGLING_BASE_POINTS = 82, 78
+    member = world.haishu_members[0]
+    add_event(member, community_behaviour("S3"), dt.date(2026, 3, 10), points=4)
+    totals.compute_months([dt.date(2026, 3, 1)])
+    year = YearlyRating.objects.get(member=member, year=2026)
+    assert (year.score, year.rating) == (82, Rating.EXCELLENT) == (82, rating_for(82))
