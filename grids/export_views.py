@@ -3,11 +3,10 @@
 An export job is its owner's alone: another user, whatever their rights, gets a 404 (``portal.exports.jobs_of``).
 """
 
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from grids import exports
@@ -38,17 +37,4 @@ PAGES = ExportPages(
 )
 
 
-@require(gates.SIGNED_IN)  # then scoped to the owner: anyone else gets a 404
-def export_job(request: HttpRequest, pk: int) -> HttpResponse:
-    return PAGES.page(request, pk)
-
-
-@never_cache
-@require(gates.SIGNED_IN)
-def export_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    return PAGES.progress(request, pk)
-
-
-@require(gates.SIGNED_IN)
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
-    return PAGES.download(request, pk)
+export_job, export_progress, export_download = PAGES.views()

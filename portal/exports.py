@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from portal import jobs
 from portal.models import ExportJob, JobStatus, export_file_path
@@ -96,6 +97,15 @@ class ExportPages:
     finished: Callable[[int], str]
     filename: Callable[[ExportJob], str]
     nav_active: str
+
+    def views(self) -> tuple[Callable[..., HttpResponse], ...]:
+        """The job's page, its polled progress and its download as views for any signed-in user:
+        the job is then looked up among the user's own, so anyone else's is a 404."""
+        from portal import gates
+        from portal.pages import require
+
+        signed_in = require(gates.SIGNED_IN)
+        return signed_in(self.page), never_cache(signed_in(self.progress)), signed_in(self.download)
 
     def job(self, request: HttpRequest, pk: int) -> ExportJob:
         return get_object_or_404(jobs_of(self.model, request.user), pk=pk)

@@ -7,10 +7,9 @@ import logging
 import tempfile
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import gates
@@ -70,17 +69,4 @@ def export_start(request: HttpRequest) -> HttpResponse:
     return redirect("volunteers:hours_export_job", pk=job.pk)
 
 
-@require(gates.SIGNED_IN)  # then scoped to the owner: anyone else gets a 404
-def export_job(request: HttpRequest, pk: int) -> HttpResponse:
-    return PAGES.page(request, pk)
-
-
-@never_cache
-@require(gates.SIGNED_IN)
-def export_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    return PAGES.progress(request, pk)
-
-
-@require(gates.SIGNED_IN)
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
-    return PAGES.download(request, pk)
+export_job, export_progress, export_download = PAGES.views()
