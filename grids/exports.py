@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -132,13 +131,4 @@ def purge_expired(now: dt.datetime | None = None) -> int:
     return portal_exports.purge_expired(MemberExportJob, now)
 
 
-MEMBER_EXPORT = jobs.register(
-    jobs.JobKind(
-        name="grids.member_export",
-        model=MemberExportJob,
-        work=_work,
-        crash_message=gettext_lazy("导出时出错，请稍后重新导出。"),
-        gave_up_message=gettext_lazy("导出多次中断，已停止。请重新导出。"),
-        discard=portal_exports.discard_failed,
-    )
-)
+MEMBER_EXPORT = portal_exports.register_export("grids.member_export", MemberExportJob, _work)

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from portal import jobs
@@ -80,6 +81,20 @@ def purge_expired(model: type[ExportJob], now: dt.datetime | None = None) -> int
 
 
 # The pages ---------------------------------------------------------------------------------------
+
+
+def register_export(name: str, model: type[ExportJob], work: Callable) -> jobs.JobKind:
+    """The job kind of one export: its own work, the messages and clean-up every export shares."""
+    return jobs.register(
+        jobs.JobKind(
+            name=name,
+            model=model,
+            work=work,
+            crash_message=gettext_lazy("导出时出错，请稍后重新导出。"),
+            gave_up_message=gettext_lazy("导出多次中断，已停止。请重新导出。"),
+            discard=discard_failed,
+        )
+    )
 
 
 @dataclass(frozen=True)

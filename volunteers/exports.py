@@ -159,13 +159,4 @@ def purge_expired(now: dt.datetime | None = None) -> int:
     return portal_exports.purge_expired(HoursExportJob, now)
 
 
-HOURS_EXPORT = jobs.register(
-    jobs.JobKind(
-        name="volunteers.hours_export",
-        model=HoursExportJob,
-        work=_work,
-        crash_message=gettext_lazy("导出时出错，请稍后重新导出。"),
-        gave_up_message=gettext_lazy("导出多次中断，已停止。请重新导出。"),
-        discard=portal_exports.discard_failed,
-    )
-)
+HOURS_EXPORT = portal_exports.register_export("volunteers.hours_export", HoursExportJob, _work)
