@@ -70,7 +70,12 @@ def _body(request: HttpRequest, node, fresh: StatsRun | None, big: bool) -> str:
     template = "portal/stats/_bigscreen_body.html" if big else "portal/stats/_dashboard_body.html"
     if fresh is None:  # nothing computed yet: the body only says so
         return render_to_string(template, {"d": None})
-    grants = sorted(repr(g) for g in grants_for(request.user))
+    # Spelled out with sorted actions: a frozenset's order (and so its repr) differs between
+    # processes, and every worker must find the body another rendered.
+    grants = sorted(
+        (sorted(g.actions), g.region_path, g.org_path, g.org_community_path, g.everything)
+        for g in grants_for(request.user)
+    )
     key = (
         "dash:"
         + hashlib.sha256(
