@@ -28,7 +28,7 @@ from fengling.models import (
 )
 from grids.models import PartyMember, PartyOrganization
 from portal import media
-from portal.errors import DomainError, IllegalTransition, NotAllowed
+from portal.errors import Conflict, DomainError, IllegalTransition, NotAllowed
 from portal.history import attribute
 from portal.scoping import Action, can
 
@@ -220,6 +220,17 @@ def board_add(
             raise ValidationError({"deadline": _("整改期限不能早于今天。")})
         entry.status, entry.deadline = BoardStatus.OPEN, deadline
     entry.full_clean()
+    # The same form sent twice (two tabs, a double tap) must not list the member twice: with the
+    # member's row locked, an entry of the same kind and reason still open (black) or made today
+    # (red, whose points would count twice) refuses the second.
+    PartyMember.objects.select_for_update().filter(pk=member.pk).first()
+    same = BoardEntry.objects.filter(member=member, kind=entry.kind, reason=entry.reason)
+    if entry.kind == BoardKind.RED:
+        same = same.filter(created_at__date=timezone.localdate())
+    else:
+        same = same.filter(status=BoardStatus.OPEN)
+    if same.exists():
+        raise Conflict(_("该党员已有相同事由的上榜记录，未重复上榜。"))
     attribute(entry, actor=actor, reason=_("上榜"))
     entry.save()
     if entry.kind == BoardKind.RED:

@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from fengling import services
 from fengling.models import BoardEntry, BoardKind, BoardStatus
-from portal.errors import IllegalTransition
+from portal.errors import Conflict, IllegalTransition
 
 
-def black(world, deadline=None):
+def black(world, deadline=None, reason="连续两月缺席主题党日"):
     return services.board_add(
         actor=world.haishu_secretary,
         member=world.haishu_members[0],
         kind=BoardKind.BLACK,
-        reason="连续两月缺席主题党日",
+        reason=reason,
         deadline=deadline,
     )
 
@@ -94,9 +94,9 @@ def test_a_branchs_board_lists_only_that_branch(client, world):
 def test_the_board_shows_open_entries_first_and_pages_through_a_long_list(client, world):
     from fengling import views
 
-    for _ in range(views.BOARD_PREVIEW + 2):
-        black(world)
-    closed = black(world)
+    for n in range(views.BOARD_PREVIEW + 2):
+        black(world, reason=f"缺席主题党日（第{n + 1}次）")
+    closed = black(world, reason="未按时交纳党费")
     services.board_close(actor=world.haishu_secretary, entry=closed, note="已整改")
     BoardEntry.objects.filter(pk=closed.pk).update(deadline=timezone.localdate() - dt.timedelta(days=365))
     client.force_login(world.haishu_secretary)
@@ -111,3 +111,46 @@ def test_the_board_shows_open_entries_first_and_pages_through_a_long_list(client
     assert whole.count('class="fl-entry fl-entry-black') == views.BOARD_PREVIEW + 3
     assert whole.index("fl-entry-black") < whole.index(f'id="entry-{closed.pk}"')
     assert "暂无红榜" not in whole and "fl-red-heading" not in whole
+
+
+def test_the_same_entry_sent_twice_is_listed_once(world):
+    """Two tabs (or a double tap) sending the same form: one black entry, one red entry and its points."""
+    black(world)
+    with pytest.raises(Conflict):
+        black(world)
+    member = world.haishu_members[0]
+
+    def red():
+        return services.board_add(
+            actor=world.haishu_secretary, member=member, kind=BoardKind.RED, reason="防台值守", red_points=8
+        )
+
+    red()
+    with pytest.raises(Conflict):
+        red()
+    assert BoardEntry.objects.filter(member=member, kind=BoardKind.BLACK).count() == 1
+    assert BoardEntry.objects.filter(member=member, kind=BoardKind.RED).count() == 1
+
+
+def test_another_reason_or_a_closed_entry_does_not_block_a_new_one(world):
+    first = black(world)
+    black(world, reason="未按时交纳党费")
+    services.board_close(actor=world.haishu_secretary, entry=first, note="已整改")
+    again = black(world)  # the same failing again, after the first was corrected
+    assert again.pk != first.pk and again.status == BoardStatus.OPEN
+
+
+def test_the_page_sent_twice_adds_one_entry_and_says_why(client, world):
+    member = world.haishu_members[0]
+    client.force_login(world.haishu_secretary)
+    data = {
+        "kind": BoardKind.BLACK,
+        "reason": "连续两月缺席主题党日",
+        "red_points": "",
+        "deadline": f"{timezone.localdate() + dt.timedelta(days=30):%Y-%m-%d}",
+    }
+    url = reverse("fengling:board_add", args=[member.pk])
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data)
+    assert second.status_code == 200 and "相同事由" in second.content.decode()
+    assert BoardEntry.objects.filter(member=member).count() == 1
