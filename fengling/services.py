@@ -31,6 +31,7 @@ from portal import media
 from portal.errors import Conflict, DomainError, IllegalTransition, NotAllowed
 from portal.history import attribute
 from portal.scoping import Action, can
+from portal.services import refuse_sent_twice
 
 
 class LimitExceeded(DomainError):
@@ -96,6 +97,14 @@ def score_record(
     month = month_start(occurred_on)
     with media.atomic():
         PartyMember.objects.select_for_update().filter(pk=member.pk).first()
+        refuse_sent_twice(
+            actor=actor,
+            twins=ScoreEvent.objects.filter(
+                recorded_by=actor, member=member, behaviour=behaviour, occurred_on=occurred_on, note=note
+            ).exclude(points=0),  # a voided event is no first sending
+            message=_("这条记分刚刚已经记录过了，未重复记分；如确是另一件事，请在备注中注明后再提交。"),
+            made_at="recorded_at",
+        )
         _check_limit(member, behaviour, month, behaviour.points)
         event = ScoreEvent(
             member=member,

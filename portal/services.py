@@ -22,13 +22,13 @@ M = TypeVar("M", bound=models.Model)
 SENT_TWICE_WITHIN = dt.timedelta(minutes=10)
 
 
-def refuse_sent_twice(*, actor: User, twins: QuerySet, message: str) -> None:
+def refuse_sent_twice(*, actor: User, twins: QuerySet, message: str, made_at: str = "created_at") -> None:
     """Refuse a form sent twice (two tabs, a double click): ``twins`` are the author's rows with the
-    new row's content; one made within ``SENT_TWICE_WITHIN`` is the first sending. Call it inside
-    the transaction that saves the new row: the author's row lock orders their two requests, so
-    the second sees the first's row."""
+    new row's content; one made (``made_at``) within ``SENT_TWICE_WITHIN`` is the first sending.
+    Call it inside the transaction that saves the new row: the author's row lock orders their two
+    requests, so the second sees the first's row."""
     User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).get()
-    if twins.filter(created_at__gte=timezone.now() - SENT_TWICE_WITHIN).exists():
+    if twins.filter(**{f"{made_at}__gte": timezone.now() - SENT_TWICE_WITHIN}).exists():
         raise Conflict(message)
 
 

@@ -2,6 +2,7 @@
 behaviour in one month past its limit is not recorded, and the message says why."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,13 +13,17 @@ from fengling import services
 from fengling.models import ScoreEvent
 from fengling.services import LimitExceeded
 
+_NOTES = itertools.count()
+
 
 def record(world, member, behaviour, day=None):
+    # Each a separate event (its own note): the same event sent twice is refused before any limit.
     return services.score_record(
         actor=world.haishu_secretary,
         member=member,
         behaviour=behaviour,
         occurred_on=day or timezone.localdate(),
+        note=f"第{next(_NOTES)}次",
     )
 
 
@@ -83,8 +88,22 @@ def test_the_page_shows_the_refusal_and_saves_nothing(client, world, community_b
     client.force_login(world.haishu_secretary)
     response = client.post(
         reverse("fengling:record", args=[member.pk]),
-        {"behaviour": p2.pk, "occurred_on": timezone.localdate().isoformat(), "note": ""},
+        {"behaviour": p2.pk, "occurred_on": timezone.localdate().isoformat(), "note": "另一次"},
     )
     assert response.status_code == 200
     assert "每月最多计 1 分" in response.content.decode()
     assert ScoreEvent.objects.filter(member=member).count() == 1
+
+
+def test_the_same_event_sent_twice_is_recorded_once(client, world, community_behaviour):
+    member, p1 = world.haishu_members[0], community_behaviour("P1")  # +2, at most 4 a month
+    client.force_login(world.haishu_secretary)
+    form = {"behaviour": p1.pk, "occurred_on": timezone.localdate().isoformat(), "note": "社区清扫"}
+    first = client.post(reverse("fengling:record", args=[member.pk]), form)
+    second = client.post(reverse("fengling:record", args=[member.pk]), form)  # a double tap, a second tab
+    assert first.status_code == 302 and second.status_code == 200
+    assert "已经记录过了" in second.content.decode()
+    assert ScoreEvent.objects.filter(member=member).count() == 1
+    # Another event of the same kind that day, told apart by its note, is recorded.
+    other = client.post(reverse("fengling:record", args=[member.pk]), {**form, "note": "楼道清扫"})
+    assert other.status_code == 302 and ScoreEvent.objects.filter(member=member).count() == 2

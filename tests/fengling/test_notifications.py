@@ -76,7 +76,11 @@ def test_a_refused_event_tells_no_one(world, linked, community_behaviour, django
     score(world, linked, dues, django_capture_on_commit_callbacks)
     with pytest.raises(LimitExceeded), django_capture_on_commit_callbacks(execute=True):
         services.score_record(
-            actor=world.haishu_secretary, member=linked, behaviour=dues, occurred_on=timezone.localdate()
+            actor=world.haishu_secretary,
+            member=linked,
+            behaviour=dues,
+            occurred_on=timezone.localdate(),
+            note="又一次",
         )
     assert len(messages()) == 1
 
