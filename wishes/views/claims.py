@@ -3,6 +3,7 @@ a team or an organization, or a batch), my claims with the fulfil form, and conf
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -12,9 +13,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,39 +53,79 @@ ORGANIZATION_CLAIMANT = Gate("organization_claimant", _claims_for_organizations)
 # Residents look codes up here too: a few tries a minute per address, so codes cannot be guessed.
 CODE_LOOKUPS_PER_MINUTE = 10
 LIVE_POLL_SECONDS = 15
+# How long one rendering of the wall's first page of cards serves every reader with the same
+# filters, language and buttons. The key names the wall's last change already; the timeout bounds
+# how long a change committed after a later one (so not the newest updated_at) can go unseen.
+WALL_LIST_SECONDS = 30
+# Stands in for the reader's CSRF token in a cached list: each reader gets their own.
+CSRF_SLOT = "wish-wall-csrf-slot"
 
 
 # --- The wall ------------------------------------------------------------------------------------
 
 
-def _wall_context(request: HttpRequest, *, with_buttons: bool) -> dict[str, Any]:
-    form = WallFilterForm(request.GET or None)
-    wishes = selectors.wall_wishes(region=form.chosen_region(), category=form.chosen_category())
-    page, next_cursor = selectors.wall_page(wishes, selectors.Cursor.decode(request.GET.get("after", "")))
-    return {
-        "form": form,
-        "wishes": page,
-        "next_cursor": next_cursor.encode() if next_cursor else "",
-        "first_page": not request.GET.get("after"),
-        "can_claim": with_buttons and gates.ACTIVE_VOLUNTEER(request.user),
-    }
+def _wall_list(
+    request: HttpRequest,
+    form: WallFilterForm | None,
+    *,
+    with_buttons: bool,
+    changed: dt.datetime | None = None,
+) -> str:
+    """The wall's cards and the link to the next page.
+
+    The first page is rendered once per change of the wall for everyone who reads it the same way:
+    when a wish is published, a thousand open walls poll within 15 seconds, and each used to
+    render the same twenty cards. With claim buttons the cards are the same for every active
+    volunteer but for the CSRF token, put in per reader. Later pages (a cursor) are rendered
+    each time: few read them, and their cursors are as many as the wishes.
+    """
+    can_claim = with_buttons and gates.ACTIVE_VOLUNTEER(request.user)
+    filters = request.GET.copy()
+    filters.pop("v", None)
+    key = ""
+    if "after" not in filters:
+        changed = changed or selectors.wall_changed_at()
+        seen = f"{changed.isoformat()}|{filters.urlencode()}|{request.LANGUAGE_CODE}|{int(can_claim)}"
+        key = "wishes:wall-list:" + hashlib.sha256(seen.encode()).hexdigest()[:32]
+    html = cache.get(key) if key else None
+    if html is None:
+        if form is None:
+            form = WallFilterForm(request.GET or None)
+        wishes = selectors.wall_wishes(region=form.chosen_region(), category=form.chosen_category())
+        page, next_cursor = selectors.wall_page(wishes, selectors.Cursor.decode(request.GET.get("after", "")))
+        context = {
+            "wishes": page,
+            "next_cursor": next_cursor.encode() if next_cursor else "",
+            "can_claim": can_claim,
+            "request": request,
+            "csrf_token": CSRF_SLOT,
+        }
+        html = render_to_string("wishes/includes/wall_list.html", context)
+        if key:
+            cache.set(key, html, WALL_LIST_SECONDS)
+    return html.replace(CSRF_SLOT, get_token(request)) if can_claim else html
 
 
 def wall(request: HttpRequest) -> HttpResponse:
     """心愿墙: published wishes, newest first; a volunteer also sees wishes near them and for their skills."""
-    context = _wall_context(request, with_buttons=True)
+    form = WallFilterForm(request.GET or None)
     volunteer = active_volunteer_of(request.user)
     filters = request.GET.copy()
     filters.pop("after", None)
-    context.update(
-        near_me=selectors.near_me(volunteer) if volunteer else [],
-        for_you=selectors.for_specialties(volunteer) if volunteer else [],
-        thanks=selectors.wall_thanks(),
-        live_query=filters.urlencode(),
-        poll_seconds=LIVE_POLL_SECONDS,
-        may_batch=ORGANIZATION_CLAIMANT(request.user),
-        nav_active="wishes",
-    )
+    context = {
+        "form": form,
+        # HTML rendered by wall_list.html, which escapes what it shows.
+        "wall_list": mark_safe(_wall_list(request, form, with_buttons=True)),  # noqa: S308
+        "first_page": not request.GET.get("after"),
+        "can_claim": gates.ACTIVE_VOLUNTEER(request.user),
+        "near_me": selectors.near_me(volunteer) if volunteer else [],
+        "for_you": selectors.for_specialties(volunteer) if volunteer else [],
+        "thanks": selectors.wall_thanks(),
+        "live_query": filters.urlencode(),
+        "poll_seconds": LIVE_POLL_SECONDS,
+        "may_batch": ORGANIZATION_CLAIMANT(request.user),
+        "nav_active": "wishes",
+    }
     return render(request, "wishes/wall.html", context)
 
 
@@ -101,8 +145,9 @@ def wall_live(request: HttpRequest) -> HttpResponse:
     if _not_modified(request, etag, changed):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        context = _wall_context(request, with_buttons=request.GET.get("v") == "1")
-        response = render(request, "wishes/includes/wall_list.html", context)
+        response = HttpResponse(
+            _wall_list(request, None, with_buttons=request.GET.get("v") == "1", changed=changed)
+        )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(changed.timestamp())
     response["Cache-Control"] = "private, no-cache"
