@@ -17,6 +17,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -57,8 +58,9 @@ LIVE_POLL_SECONDS = 15
 # filters, language and buttons. The key names the wall's last change already; the timeout bounds
 # how long a change committed after a later one (so not the newest updated_at) can go unseen.
 WALL_LIST_SECONDS = 30
-# Stands in for the reader's CSRF token in a cached list: each reader gets their own.
-CSRF_SLOT = "wish-wall-csrf-slot"
+# Stands in for the reader's CSRF token in a cached list: each reader gets their own. Derived from
+# the secret key, so no resident can type it into a wish; the same in every worker.
+CSRF_SLOT = salted_hmac("wishes.wall.csrf-slot", "slot").hexdigest()[:32]
 
 
 # --- The wall ------------------------------------------------------------------------------------
