@@ -317,19 +317,18 @@ def wall_bench(env: dict[str, str], args: argparse.Namespace) -> dict:
     try:
         first = request(port, "GET", "/wishes/live/")[1]
         etag = first["etag"][0]
+        body = request(port, "GET", "/wishes/")[2].decode()
+        after = body.split("after=")[1].split('"')[0] if "after=" in body else ""
         pages = [
             ("/healthz (floor)", "/healthz", {}),
             # The ceiling: a page of only the base template with the visitor's menu (the 404 page).
             ("base template (ceiling)", CEILING_PAGE, {}),
             ("wall, first page", "/wishes/", {}),
             ("wall, one district", f"/wishes/?district={district}", {}),
-            ("wall, page 2 (cursor)", None, {}),
+            ("wall, page 2 (cursor)", f"/wishes/?after={after}", {}),
             ("live refresh, 200", "/wishes/live/?v=0", {}),
             ("live refresh, 304", "/wishes/live/", {"If-None-Match": etag}),
         ]
-        body = request(port, "GET", "/wishes/")[2].decode()
-        after = body.split("after=")[1].split('"')[0] if "after=" in body else ""
-        pages[4] = ("wall, page 2 (cursor)", f"/wishes/?after={after}", {})
         results = {}
         for label, path, headers in pages:
             results[label] = measure_get(port, path, headers, args.requests, args.concurrency)

@@ -70,7 +70,7 @@ def _wall_list(
     request: HttpRequest,
     form: WallFilterForm | None,
     *,
-    with_buttons: bool,
+    can_claim: bool,
     changed: dt.datetime | None = None,
 ) -> str:
     """The wall's cards and the link to the next page.
@@ -81,7 +81,6 @@ def _wall_list(
     volunteer but for the CSRF token, put in per reader. Later pages (a cursor) are rendered
     each time: few read them, and their cursors are as many as the wishes.
     """
-    can_claim = with_buttons and gates.ACTIVE_VOLUNTEER(request.user)
     filters = request.GET.copy()
     filters.pop("v", None)
     key = ""
@@ -112,14 +111,15 @@ def wall(request: HttpRequest) -> HttpResponse:
     """心愿墙: published wishes, newest first; a volunteer also sees wishes near them and for their skills."""
     form = WallFilterForm(request.GET or None)
     volunteer = active_volunteer_of(request.user)
+    can_claim = gates.ACTIVE_VOLUNTEER(request.user)
     filters = request.GET.copy()
     filters.pop("after", None)
     context = {
         "form": form,
         # HTML rendered by wall_list.html, which escapes what it shows.
-        "wall_list": mark_safe(_wall_list(request, form, with_buttons=True)),  # noqa: S308
+        "wall_list": mark_safe(_wall_list(request, form, can_claim=can_claim)),  # noqa: S308
         "first_page": not request.GET.get("after"),
-        "can_claim": gates.ACTIVE_VOLUNTEER(request.user),
+        "can_claim": can_claim,
         "near_me": selectors.near_me(volunteer) if volunteer else [],
         "for_you": selectors.for_specialties(volunteer) if volunteer else [],
         "thanks": selectors.wall_thanks(),
@@ -147,9 +147,8 @@ def wall_live(request: HttpRequest) -> HttpResponse:
     if _not_modified(request, etag, changed):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(
-            _wall_list(request, None, with_buttons=request.GET.get("v") == "1", changed=changed)
-        )
+        can_claim = request.GET.get("v") == "1" and gates.ACTIVE_VOLUNTEER(request.user)
+        response = HttpResponse(_wall_list(request, None, can_claim=can_claim, changed=changed))
     response["ETag"] = etag
     response["Last-Modified"] = http_date(changed.timestamp())
     response["Cache-Control"] = "private, no-cache"
